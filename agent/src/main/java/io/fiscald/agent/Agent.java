@@ -1,0 +1,156 @@
+package io.fiscald.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fiscald.agent.core.ErrorCode;
+import io.fiscald.agent.core.FiscalCore;
+import io.fiscald.agent.core.FiscalException;
+import io.fiscald.agent.device.DataDirectory;
+import io.fiscald.agent.device.DeviceInitializer;
+import io.fiscald.agent.device.DeviceKeys;
+import io.fiscald.agent.device.DeviceSettings;
+import io.fiscald.agent.profile.AuthorityProfile;
+import io.fiscald.agent.profile.AuthorityProfiles;
+import io.fiscald.hal.sign.KeyAlgorithm;
+import io.fiscald.hal.sign.Signer;
+import io.fiscald.store.CanonicalJson;
+import io.fiscald.store.DataDirLock;
+import io.fiscald.store.Database;
+import io.fiscald.store.DeviceRecord;
+import io.fiscald.store.Devices;
+import io.fiscald.store.secret.MasterKey;
+import io.fiscald.store.secret.SecretBox;
+import io.fiscald.store.secret.SecretStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * A device's data directory opened for work: the single-writer lock held, the database migrated,
+ * the signing key unsealed and the fiscal core running. Close it to commit what is queued and
+ * release the lock.
+ */
+public final class Agent implements AutoCloseable {
+  private final DataDirectory dir;
+  private final DataDirLock lock;
+  private final Connection writer;
+  private final Connection reader;
+  private final DeviceRecord device;
+  private final DeviceSettings settings;
+  private final Signer signer;
+  private final FiscalCore core;
+  private final SecretStore secrets;
+
+  private Agent(DataDirectory dir, DataDirLock lock, Connection writer, Connection reader, DeviceRecord device,
+      DeviceSettings settings, Signer signer, FiscalCore core, SecretStore secrets) {
+    this.dir = dir;
+    this.lock = lock;
+    this.writer = writer;
+    this.reader = reader;
+    this.device = device;
+    this.settings = settings;
+    this.signer = signer;
+    this.core = core;
+    this.secrets = secrets;
+  }
+
+  /** Creates a device in {@code dir}; refuses if one is already there. */
+  public static DeviceRecord initialise(DataDirectory dir, Map<String, String> env, String deviceId,
+      String environment, KeyAlgorithm algorithm, DeviceSettings settings, Clock clock) {
+    try (DataDirLock lock = DataDirLock.acquire(dir.root());
+        Connection c = Database.openForWriting(dir.database())) {
+      SecretStore secrets = new SecretStore(new SecretBox(MasterKey.resolve(dir.masterKeyFile(env), env)));
+      return DeviceInitializer.init(c, secrets, deviceId, environment, algorithm, settings, clock);
+    } catch (SQLException e) {
+      throw new FiscalException(ErrorCode.STORAGE_ERROR, "cannot close database: " + e.getMessage());
+    }
+  }
+
+  /** Opens an initialised data directory for writing. */
+  public static Agent open(DataDirectory dir, Map<String, String> env, Clock clock) {
+    if (!java.nio.file.Files.exists(dir.database())) {
+      throw notInitialised(dir);
+    }
+    DataDirLock lock = DataDirLock.acquire(dir.root());
+    Connection writer = null;
+    Connection reader = null;
+    try {
+      writer = Database.openForWriting(dir.database());
+      reader = Database.openUnmigrated(dir.database());
+      DeviceRecord device = Devices.find(writer).orElseThrow(() -> notInitialised(dir));
+      DeviceSettings settings = settingsOf(device);
+      SecretStore secrets = new SecretStore(new SecretBox(MasterKey.resolve(dir.masterKeyFile(env), env)));
+      Signer signer = DeviceKeys.load(writer, secrets, device);
+      AuthorityProfile profile = AuthorityProfiles.forDevice(device, settings);
+      FiscalCore core = FiscalCore.start(writer, device.deviceId(), settings, profile, signer, clock);
+      return new Agent(dir, lock, writer, reader, device, settings, signer, core, secrets);
+    } catch (RuntimeException e) {
+      closeQuietly(reader);
+      closeQuietly(writer);
+      lock.close();
+      throw e;
+    }
+  }
+
+  public static DeviceSettings settingsOf(DeviceRecord device) {
+    try {
+      return CanonicalJson.mapper().readValue(device.settings(), DeviceSettings.class);
+    } catch (JsonProcessingException e) {
+      throw new FiscalException(ErrorCode.STORAGE_ERROR, "device settings are not readable: "
+          + e.getOriginalMessage());
+    }
+  }
+
+  private static FiscalException notInitialised(DataDirectory dir) {
+    return new FiscalException(ErrorCode.DEVICE_NOT_INITIALISED, "no device in " + dir.root()
+        + "; create one with: fiscalctl init --data-dir " + dir.root(), Map.of("dataDir", dir.root().toString()));
+  }
+
+  public DataDirectory dataDirectory() {
+    return dir;
+  }
+
+  public FiscalCore core() {
+    return core;
+  }
+
+  public DeviceRecord device() {
+    return device;
+  }
+
+  public DeviceSettings settings() {
+    return settings;
+  }
+
+  public Signer signer() {
+    return signer;
+  }
+
+  public SecretStore secrets() {
+    return secrets;
+  }
+
+  /** A connection for queries on the caller's thread; never used for writes. */
+  public Connection reader() {
+    return reader;
+  }
+
+  @Override
+  public void close() {
+    core.close();
+    closeQuietly(reader);
+    closeQuietly(writer);
+    lock.close();
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // closing after the work is done; nothing left to protect
+    }
+  }
+}

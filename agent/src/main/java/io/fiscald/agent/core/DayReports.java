@@ -1,0 +1,79 @@
+package io.fiscald.agent.core;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Builds X and Z reports from a day's receipts; a pure function so the audit can recompute them. */
+public final class DayReports {
+  private DayReports() {}
+
+  public static DayReport build(String kind, String deviceId, long dayNo, String openedAt, String closedAt,
+      String generatedAt, List<FiscalReceipt> receipts) {
+    Map<String, Long> counts = new TreeMap<>();
+    Map<String, Accumulator> byCurrency = new TreeMap<>();
+    for (FiscalReceipt r : receipts) {
+      counts.merge(r.type().name(), 1L, Long::sum);
+      byCurrency.computeIfAbsent(r.currency(), cur -> new Accumulator(cur, r.minorDigits())).add(r);
+    }
+    String first = receipts.isEmpty() ? null : receipts.get(0).receiptNumber();
+    String last = receipts.isEmpty() ? null : receipts.get(receipts.size() - 1).receiptNumber();
+    return new DayReport(kind, deviceId, dayNo, openedAt, closedAt, generatedAt, receipts.size(), counts,
+        first, last, byCurrency.values().stream().map(Accumulator::totals).toList());
+  }
+
+  /** Running totals of one currency. */
+  private static final class Accumulator {
+    private final String currency;
+    private final int digits;
+    private long sales;
+    private long debitNotes;
+    private long creditNotes;
+    private long tax;
+    private final Map<String, long[]> taxes = new TreeMap<>();
+    private final Map<String, String[]> taxLabels = new TreeMap<>();
+    private final Map<String, Long> payments = new LinkedHashMap<>();
+
+    Accumulator(String currency, int digits) {
+      this.currency = currency;
+      this.digits = digits;
+    }
+
+    void add(FiscalReceipt r) {
+      int sign = r.sign();
+      switch (r.type()) {
+        case INVOICE -> sales = Math.addExact(sales, r.totalMinor());
+        case DEBIT_NOTE -> debitNotes = Math.addExact(debitNotes, r.totalMinor());
+        case CREDIT_NOTE -> creditNotes = Math.addExact(creditNotes, r.totalMinor());
+      }
+      tax = Math.addExact(tax, sign * r.taxMinor());
+      for (FiscalReceipt.Tax t : r.taxes()) {
+        long[] sums = taxes.computeIfAbsent(t.code(), c -> new long[3]);
+        sums[0] = Math.addExact(sums[0], sign * t.netMinor());
+        sums[1] = Math.addExact(sums[1], sign * t.taxMinor());
+        sums[2] = Math.addExact(sums[2], sign * t.grossMinor());
+        taxLabels.putIfAbsent(t.code(), new String[] {t.label(), t.percent()});
+      }
+      for (FiscalReceipt.Paid p : r.payments()) {
+        payments.merge(p.method(), sign * p.amountMinor(), Math::addExact);
+      }
+      if (r.changeMinor() != 0) {
+        payments.merge("CASH", -sign * r.changeMinor(), Math::addExact);
+      }
+    }
+
+    DayReport.CurrencyTotals totals() {
+      List<DayReport.TaxTotals> byTax = taxes.entrySet().stream()
+          .map(e -> new DayReport.TaxTotals(e.getKey(), taxLabels.get(e.getKey())[0],
+              taxLabels.get(e.getKey())[1], e.getValue()[0], e.getValue()[1], e.getValue()[2]))
+          .toList();
+      List<DayReport.PaymentTotals> byPayment = new TreeMap<>(payments).entrySet().stream()
+          .map(e -> new DayReport.PaymentTotals(e.getKey(), e.getValue()))
+          .toList();
+      long total = sales + debitNotes - creditNotes;
+      return new DayReport.CurrencyTotals(currency, digits, sales, debitNotes, creditNotes, total, tax, byTax,
+          byPayment);
+    }
+  }
+}

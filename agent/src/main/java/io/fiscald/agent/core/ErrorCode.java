@@ -1,0 +1,66 @@
+package io.fiscald.agent.core;
+
+/**
+ * Stable error codes shared by the API and {@code fiscalctl --json}. Never rename one: POS
+ * integrations match on them. Each code knows whether the caller or the device is at fault.
+ */
+public enum ErrorCode {
+  // The caller's mistake: fix the request and try again (HTTP 4xx, exit code 2).
+  MALFORMED_JSON(Fault.CALLER, 400),
+  INVALID_FIELD(Fault.CALLER, 400),
+  REQUEST_TOO_LARGE(Fault.CALLER, 413),
+  UNKNOWN_TAX_CODE(Fault.CALLER, 422),
+  UNKNOWN_CURRENCY(Fault.CALLER, 422),
+  INVALID_AMOUNT(Fault.CALLER, 422),
+  INVALID_QUANTITY(Fault.CALLER, 422),
+  PAYMENTS_DO_NOT_COVER_TOTAL(Fault.CALLER, 422),
+  OVERPAYMENT_WITHOUT_CASH(Fault.CALLER, 422),
+  ORIGINAL_REQUIRED(Fault.CALLER, 422),
+  ORIGINAL_NOT_FOUND(Fault.CALLER, 422),
+  ORIGINAL_NOT_AN_INVOICE(Fault.CALLER, 422),
+  CREDIT_EXCEEDS_ORIGINAL(Fault.CALLER, 422),
+  CURRENCY_MISMATCH(Fault.CALLER, 422),
+  REASON_REQUIRED(Fault.CALLER, 422),
+  RECEIPT_NOT_FOUND(Fault.CALLER, 404),
+  DAY_NOT_OPEN(Fault.CALLER, 409),
+  DAY_ALREADY_OPEN(Fault.CALLER, 409),
+  DAY_TOO_LONG(Fault.CALLER, 409),
+  DEVICE_NOT_INITIALISED(Fault.CALLER, 409),
+  DEVICE_ALREADY_INITIALISED(Fault.CALLER, 409),
+  INVALID_ARGUMENT(Fault.CALLER, 400),
+  FILE_NOT_FOUND(Fault.CALLER, 400),
+  RESTORE_WOULD_OVERWRITE_NEWER(Fault.CALLER, 409),
+
+  // The device's trouble: the request was fine, something on the till is not (HTTP 5xx, exit code 1).
+  DATA_DIR_LOCKED(Fault.DEVICE, 503),
+  MASTER_KEY_INVALID(Fault.DEVICE, 500),
+  AUDIT_FAILED(Fault.DEVICE, 500),
+  BACKUP_INVALID(Fault.DEVICE, 500),
+  STORAGE_ERROR(Fault.DEVICE, 500),
+  SHUTTING_DOWN(Fault.DEVICE, 503),
+  INTERNAL(Fault.DEVICE, 500);
+
+  /** Who has to act to make the error go away. */
+  public enum Fault { CALLER, DEVICE }
+
+  private final Fault fault;
+  private final int httpStatus;
+
+  ErrorCode(Fault fault, int httpStatus) {
+    this.fault = fault;
+    this.httpStatus = httpStatus;
+  }
+
+  public Fault fault() {
+    return fault;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** Process exit status for fiscalctl: 2 for the caller's mistake, 1 for the device's trouble. */
+  public int exitCode() {
+    return fault == Fault.CALLER ? 2 : 1;
+  }
+}

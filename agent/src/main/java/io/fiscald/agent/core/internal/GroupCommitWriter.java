@@ -1,0 +1,195 @@
+package io.fiscald.agent.core.internal;
+
+import io.fiscald.agent.core.ErrorCode;
+import io.fiscald.agent.core.FiscalException;
+import io.fiscald.agent.core.DayReport;
+import io.fiscald.agent.core.IssuedReceipt;
+import io.fiscald.agent.device.DeviceSettings;
+import io.fiscald.agent.profile.AuthorityProfile;
+import io.fiscald.agent.receipt.ReceiptRequest;
+import io.fiscald.agent.tax.TaxedReceipt;
+import io.fiscald.hal.sign.Signer;
+import io.fiscald.store.FiscalDayRecord;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fiscal core's single writer. It takes every command waiting in its queue (up to a batch
+ * limit), applies each inside a savepoint of one immediate transaction, commits once — one fsync for
+ * the whole group — and only then completes the callers' futures. A refused command rolls back to
+ * its savepoint and leaves the others intact; a failed commit fails the whole group and the state is
+ * reloaded from the database, so nobody is ever told about a change that is not on disk.
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+  private static final int MAX_BATCH = 512;
+
+  private final WriteContext context;
+  private final BlockingQueue<WriteCommand<?>> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean accepting = true;
+  private volatile long commits;
+  private volatile long committedCommands;
+
+  private GroupCommitWriter(WriteContext context) {
+    this.context = context;
+    this.thread = new Thread(this::run, "fiscal-writer");
+    this.thread.setDaemon(false);
+  }
+
+  /**
+   * Starts the writer on {@code connection}, which it then owns: nobody else may write through it.
+   * Loads the chain head, counters and current day once.
+   */
+  public static GroupCommitWriter start(Connection connection, String deviceId, DeviceSettings settings,
+      AuthorityProfile profile, Signer signer, Clock clock) {
+    ChainState state = ChainState.load(connection);
+    GroupCommitWriter writer = new GroupCommitWriter(
+        new WriteContext(connection, state, deviceId, settings, profile, signer, clock));
+    writer.thread.start();
+    return writer;
+  }
+
+  public CompletableFuture<IssuedReceipt> issue(ReceiptRequest request, TaxedReceipt taxed) {
+    return submit(new IssueReceiptCommand(request, taxed));
+  }
+
+  public CompletableFuture<FiscalDayRecord> openDay() {
+    return submit(new DayCommands.Open());
+  }
+
+  public CompletableFuture<DayReport> closeDay() {
+    return submit(new DayCommands.Close());
+  }
+
+  public CompletableFuture<DayReport> xReport() {
+    return submit(new DayCommands.XReport());
+  }
+
+  private <T> CompletableFuture<T> submit(WriteCommand<T> command) {
+    if (!accepting) {
+      command.future.completeExceptionally(
+          new FiscalException(ErrorCode.SHUTTING_DOWN, "fiscald is shutting down; retry in a moment"));
+      return command.future;
+    }
+    queue.add(command);
+    return command.future;
+  }
+
+  /** Number of transactions committed so far and the commands they held (group-commit ratio). */
+  public long commits() {
+    return commits;
+  }
+
+  public long committedCommands() {
+    return committedCommands;
+  }
+
+  private void run() {
+    List<WriteCommand<?>> batch = new ArrayList<>(MAX_BATCH);
+    while (accepting || !queue.isEmpty()) {
+      try {
+        WriteCommand<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        runBatch(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void runBatch(List<WriteCommand<?>> batch) {
+    Object[] results = new Object[batch.size()];
+    Throwable[] failures = new Throwable[batch.size()];
+    try (Statement st = context.connection.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+      for (int i = 0; i < batch.size(); i++) {
+        ChainState before = context.state.copy();
+        st.execute("SAVEPOINT cmd");
+        try {
+          results[i] = batch.get(i).apply(context);
+          st.execute("RELEASE cmd");
+        } catch (RuntimeException e) {
+          st.execute("ROLLBACK TO cmd");
+          st.execute("RELEASE cmd");
+          context.state.restore(before);
+          failures[i] = refusal(e);
+        }
+      }
+      st.execute("COMMIT");
+    } catch (SQLException | RuntimeException e) {
+      log.error("commit of {} fiscal events failed; none was acknowledged: {}", batch.size(), e.getMessage());
+      rollbackQuietly();
+      context.state.restore(ChainState.load(context.connection));
+      FiscalException failure = new FiscalException(ErrorCode.STORAGE_ERROR,
+          "the journal could not be written (" + e.getMessage() + "); nothing was recorded, retry",
+          Map.of(), e);
+      batch.forEach(c -> c.future.completeExceptionally(failure));
+      return;
+    }
+    commits++;
+    committedCommands += batch.size();
+    for (int i = 0; i < batch.size(); i++) {
+      complete(batch.get(i), results[i], failures[i]);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void complete(WriteCommand<T> command, Object result, Throwable failure) {
+    if (failure != null) {
+      command.future.completeExceptionally(failure);
+    } else {
+      command.future.complete((T) result);
+    }
+  }
+
+  private static Throwable refusal(RuntimeException e) {
+    if (e instanceof FiscalException) {
+      return e;
+    }
+    log.error("fiscal event failed unexpectedly", e);
+    return new FiscalException(ErrorCode.INTERNAL, "internal error: " + e.getMessage(), Map.of(), e);
+  }
+
+  private void rollbackQuietly() {
+    try (Statement st = context.connection.createStatement()) {
+      st.execute("ROLLBACK");
+    } catch (SQLException ignored) {
+      // no transaction open, or the connection is gone: either way nothing was committed
+    }
+  }
+
+  /** Stops accepting, lets queued commands commit, and waits for the writer to finish. */
+  @Override
+  public void close() {
+    accepting = false;
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // a command that slipped in after the writer's last look was never applied: say so
+    FiscalException closed = new FiscalException(ErrorCode.SHUTTING_DOWN, "fiscald is shutting down; retry in a moment");
+    for (WriteCommand<?> left; (left = queue.poll()) != null; ) {
+      left.future.completeExceptionally(closed);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.fiscald.agent.core.internal;
+
+import io.fiscald.agent.device.DeviceSettings;
+import io.fiscald.agent.profile.AuthorityProfile;
+import io.fiscald.hal.sign.Signer;
+import io.fiscald.agent.core.JournalSealer;
+import io.fiscald.store.Journal;
+import io.fiscald.store.JournalEntry;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** What a write command may use: the writer's connection and state, the device key and profile. */
+final class WriteContext {
+  /** Journal timestamps: UTC, fixed millisecond precision, so their text is canonical. */
+  static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  final Connection connection;
+  final ChainState state;
+  final String deviceId;
+  final DeviceSettings settings;
+  final AuthorityProfile profile;
+  private final Signer signer;
+  private final Clock clock;
+
+  WriteContext(Connection connection, ChainState state, String deviceId, DeviceSettings settings,
+      AuthorityProfile profile, Signer signer, Clock clock) {
+    this.connection = connection;
+    this.state = state;
+    this.deviceId = deviceId;
+    this.settings = settings;
+    this.profile = profile;
+    this.signer = signer;
+    this.clock = clock;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  static String format(Instant instant) {
+    return TIMESTAMP.format(instant);
+  }
+
+  /** Chains, signs and appends one journal entry, and advances the in-memory head. */
+  JournalEntry append(String kind, String createdAt, String payload) {
+    JournalEntry entry = JournalSealer.seal(state.lastHash, state.lastSeq + 1, kind, createdAt, payload, signer);
+    Journal.append(connection, entry);
+    state.lastSeq = entry.seq();
+    state.lastHash = entry.hash();
+    return entry;
+  }
+}

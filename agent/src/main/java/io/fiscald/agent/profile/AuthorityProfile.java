@@ -1,0 +1,41 @@
+package io.fiscald.agent.profile;
+
+import io.fiscald.agent.core.FiscalReceipt;
+import io.fiscald.agent.receipt.ReceiptType;
+import io.fiscald.agent.tax.TaxRounding;
+import io.fiscald.agent.tax.TaxTable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rules of one tax authority that the fiscal core applies without knowing the authority by name:
+ * tax table and rounding, numbering, the fields the authority adds to a receipt (signatures, codes),
+ * what goes to its outbox, and the printed fiscal block. Implementations are immutable and
+ * thread-safe; the core calls them on its single writer thread.
+ */
+public interface AuthorityProfile {
+
+  /** Short stable name stored with the device: {@code local}, {@code zimra}, {@code kra}. */
+  String name();
+
+  /** The taxes in force now. */
+  TaxTable taxTable();
+
+  TaxRounding taxRounding();
+
+  /** The receipt number the POS and buyer see, unique on the device, e.g. {@code INV-000042}. */
+  String receiptNumber(ReceiptType type, long invoiceNo);
+
+  /**
+   * Fields this authority adds to the receipt before it is journalled (e.g. ZIMRA's device signature
+   * over its signature string); the receipt passed in has none yet.
+   */
+  Map<String, String> authorityFields(FiscalReceipt receipt);
+
+  /** The outbox message type for each receipt, or empty when there is no authority to submit to. */
+  Optional<String> outboxMessageType();
+
+  /** The fiscal block printed under the totals: verification code, signature, authority data. */
+  List<String> fiscalBlock(FiscalReceipt receipt, ReceiptSeal seal);
+}

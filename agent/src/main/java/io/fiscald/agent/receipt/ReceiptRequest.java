@@ -1,0 +1,30 @@
+package io.fiscald.agent.receipt;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A sale as the POS describes it: fiscald's public contract (see docs/RECEIPT-REQUEST.md).
+ * Immutable; parsed and structurally validated by {@link ReceiptRequestParser}.
+ *
+ * @param buyer optional
+ * @param original required for notes, absent for invoices
+ * @param reason required for notes
+ */
+public record ReceiptRequest(
+    ReceiptType type,
+    String currency,
+    boolean pricesIncludeTax,
+    List<ReceiptLine> lines,
+    List<Payment> payments,
+    Buyer buyer,
+    OriginalReference original,
+    String reason) {
+
+  public ReceiptRequest {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(currency, "currency");
+    lines = List.copyOf(lines);
+    payments = List.copyOf(payments);
+  }
+}

@@ -1,0 +1,144 @@
+package io.fiscald.cli;
+
+import io.fiscald.agent.Agent;
+import io.fiscald.agent.audit.AuditReport;
+import io.fiscald.agent.audit.JournalAuditor;
+import io.fiscald.agent.core.DayReport;
+import io.fiscald.agent.core.IssuedReceipt;
+import io.fiscald.agent.device.DataDirectory;
+import io.fiscald.agent.device.DeviceSettings;
+import io.fiscald.agent.receipt.ReceiptRequestParser;
+import io.fiscald.agent.render.DayReportText;
+import io.fiscald.agent.render.ReceiptText;
+import io.fiscald.agent.tax.Money;
+import io.fiscald.hal.sign.KeyAlgorithm;
+import io.fiscald.store.Database;
+import io.fiscald.store.Devices;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fiscalctl demo}: the whole story of a trading day on the embedded default — a new device,
+ * a day of mixed sales and notes printed as a 48-column thermal printer would, the Z report and the
+ * audit — in a fresh temporary data directory unless {@code --data-dir} names one.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Run a whole trading day on the embedded default (no hardware, no internet): create a device,",
+        "open the day, issue a mix of receipts (several tax rates; cash, card and M-Pesa; a credit and a debit",
+        "note), print them, close the day with its Z report and audit the journal.",
+        "With --json, standard output carries only a summary; receipts and progress go to standard error.", "",
+        "Examples:", "  fiscalctl demo", "  fiscalctl demo --json", "  fiscalctl demo --data-dir /tmp/shop"})
+final class DemoCommand extends BaseCommand {
+  private static final List<String> SALES = List.of("01-groceries-cash.json", "02-electronics-card.json",
+      "03-fuel-mpesa.json", "04-split-payment-buyer.json", "05-b2b-exclusive.json", "06-credit-note.json",
+      "07-debit-note.json");
+
+  @Option(names = "--width", defaultValue = "48", description = "Paper width in columns (default ${DEFAULT-VALUE}).")
+  int width;
+
+  @Override
+  int run() throws Exception {
+    PrintStream say = humanOut();
+    long started = System.nanoTime();
+    DataDirectory dir = root().dataDir != null ? dataDirectory()
+        : new DataDirectory(Files.createTempDirectory("fiscald-demo-"));
+    say.println("fiscald demo — data directory " + dir.root());
+
+    if (!Files.exists(dir.database())) {
+      step(say, "1. Create the device");
+      var device = Agent.initialise(dir, env(), null, "sandbox", KeyAlgorithm.EC_P256, DeviceSettings.defaults(),
+          Clock.systemUTC());
+      say.println("device " + device.deviceId() + ", local profile (no authority), EC P-256 key sealed with the master key");
+    } else {
+      step(say, "1. Reuse the device already in " + dir.root());
+    }
+
+    List<IssuedReceipt> issued = new ArrayList<>();
+    DayReport z;
+    try (Agent agent = Agent.open(dir, env(), Clock.systemUTC())) {
+      DeviceSettings shop = agent.settings();
+      step(say, "2. Open the fiscal day");
+      say.println("fiscal day " + agent.core().openDay().dayNo() + " opened");
+      step(say, "3. Sell: each receipt is journalled, signed and committed before it prints");
+      Map<String, String> numbers = new HashMap<>();
+      ReceiptRequestParser parser = new ReceiptRequestParser();
+      for (String sale : SALES) {
+        String json = resource(sale);
+        for (Map.Entry<String, String> n : numbers.entrySet()) {
+          json = json.replace("${" + n.getKey() + "}", n.getValue());
+        }
+        IssuedReceipt r = agent.core().issue(parser.parse(json));
+        issued.add(r);
+        if (r.receipt().type().name().equals("INVOICE")) {
+          numbers.put("INVOICE_" + (numbers.size() + 1), r.receipt().receiptNumber());
+        }
+        var block = agent.core().profile().fiscalBlock(r.receipt(), r.seal());
+        say.println();
+        say.print(ReceiptText.render(r.receipt(), shop, block, 0, width));
+      }
+      step(say, "4. Close the day: Z report");
+      z = agent.core().closeDay();
+      say.print(DayReportText.render(z, shop, width));
+    }
+
+    step(say, "5. Audit the journal");
+    AuditReport audit;
+    String deviceId;
+    try (Connection c = Database.openReadOnly(dir.database())) {
+      audit = JournalAuditor.audit(c);
+      deviceId = Devices.find(c).orElseThrow().deviceId();
+    }
+    say.println(audit.ok()
+        ? "audit passed: " + audit.entriesChecked() + " journal entries, " + audit.receiptsChecked()
+            + " receipts; every hash, signature, counter and total checks out"
+        : "AUDIT FAILED: " + audit.finding());
+
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("dataDir", dir.root().toString());
+    summary.put("deviceId", deviceId);
+    summary.put("authority", "local");
+    summary.put("receipts", issued.size());
+    summary.put("receiptNumbers", issued.stream().map(r -> r.receipt().receiptNumber()).toList());
+    summary.put("dayNo", z.dayNo());
+    summary.put("dayClosed", true);
+    DayReport.CurrencyTotals kes = z.currencies().get(0);
+    summary.put("currency", kes.currency());
+    summary.put("dayTotal", Money.format(kes.totalMinor(), kes.minorDigits()));
+    summary.put("dayTax", Money.format(kes.taxMinor(), kes.minorDigits()));
+    summary.put("auditOk", audit.ok());
+    summary.put("journalEntries", audit.entriesChecked());
+    summary.put("elapsedMs", (System.nanoTime() - started) / 1_000_000);
+    step(say, "Summary");
+    result(summary, String.format("%d receipts issued on day %d, day closed, total %s %s (tax %s), audit %s.%n"
+            + "Look around: fiscalctl --data-dir %s status | receipt show %s --text | journal export --out j.jsonl",
+        issued.size(), z.dayNo(), kes.currency(), summary.get("dayTotal"), summary.get("dayTax"),
+        audit.ok() ? "passed" : "FAILED", dir.root(), issued.get(0).receipt().receiptNumber()));
+    return audit.ok() ? 0 : 1;
+  }
+
+  private static void step(PrintStream say, String title) {
+    say.println();
+    say.println("== " + title + " ==");
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream("demo/" + name)) {
+      if (in == null) {
+        throw new IOException("demo resource missing: " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.fiscald.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** Reads and appends journal rows; the caller owns the transaction. */
+public final class Journal {
+  private static final String COLUMNS = "seq, kind, created_at, payload, prev_hash, hash, signature";
+  private static final String HEAD_SEQ = "journal.head.seq";
+  private static final String HEAD_HASH = "journal.head.hash";
+
+  private Journal() {}
+
+  /**
+   * Appends {@code entry} and moves the recorded head to it in the same transaction; the head lets
+   * the audit notice a tail cut off the journal table.
+   */
+  public static void append(Connection c, JournalEntry entry) {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO journal (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, entry.seq());
+      ps.setString(2, entry.kind());
+      ps.setString(3, entry.createdAt());
+      ps.setString(4, entry.payload());
+      ps.setBytes(5, entry.prevHash());
+      ps.setBytes(6, entry.hash());
+      ps.setBytes(7, entry.signature());
+      ps.executeUpdate();
+      Meta.put(c, HEAD_SEQ, Long.toString(entry.seq()));
+      Meta.put(c, HEAD_HASH, java.util.HexFormat.of().formatHex(entry.hash()));
+    } catch (SQLException e) {
+      throw new StoreException("cannot append journal entry " + entry.seq() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The head recorded beside the chain: {@code seq} and hex hash of the last appended entry. */
+  public static Optional<Head> recordedHead(Connection c) {
+    Optional<String> seq = Meta.get(c, HEAD_SEQ);
+    Optional<String> hash = Meta.get(c, HEAD_HASH);
+    if (seq.isEmpty() || hash.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Head(Long.parseLong(seq.get()), hash.get()));
+  }
+
+  public static Optional<JournalEntry> last(Connection c) {
+    return one(c, "SELECT " + COLUMNS + " FROM journal ORDER BY seq DESC LIMIT 1", -1);
+  }
+
+  public static Optional<JournalEntry> get(Connection c, long seq) {
+    return one(c, "SELECT " + COLUMNS + " FROM journal WHERE seq = ?", seq);
+  }
+
+  public static long count(Connection c) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM journal");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new StoreException("cannot count journal entries: " + e.getMessage(), e);
+    }
+  }
+
+  /** Streams entries in ascending {@code seq} from {@code fromSeq} on, without loading them all. */
+  public static void forEach(Connection c, long fromSeq, Consumer<JournalEntry> action) {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT " + COLUMNS + " FROM journal WHERE seq >= ? ORDER BY seq")) {
+      ps.setLong(1, fromSeq);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          action.accept(read(rs));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the journal: " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<JournalEntry> one(Connection c, String sql, long seq) {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      if (seq >= 0) {
+        ps.setLong(1, seq);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the journal: " + e.getMessage(), e);
+    }
+  }
+
+  private static JournalEntry read(ResultSet rs) throws SQLException {
+    return new JournalEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getBytes(5), rs.getBytes(6), rs.getBytes(7));
+  }
+
+  /** The chain head as recorded in {@code meta}. */
+  public record Head(long seq, String hashHex) {}
+}
