@@ -35,6 +35,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -89,6 +92,10 @@ final class ReceiptCommand {
       AtomicReference<FiscalException> failure = new AtomicReference<>();
       AtomicLong issued = new AtomicLong();
       long commitsBefore = core.commits();
+      ProgressBar progress = repeat > 1 && System.console() != null && !json()
+          ? new ProgressBarBuilder().setTaskName("Issuing").setInitialMax(repeat)
+              .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()
+          : null;
       long start = System.nanoTime();
       for (int i = 0; i < repeat && failure.get() == null; i++) {
         inFlight.acquire();
@@ -99,6 +106,9 @@ final class ReceiptCommand {
             out.println(Output.jsonLine(ReceiptView.of(receipt)));
             out.flush();
             issued.incrementAndGet();
+            if (progress != null) {
+              progress.step();
+            }
           }
           inFlight.release();
         }, printer);
@@ -106,6 +116,9 @@ final class ReceiptCommand {
       inFlight.acquire(concurrency);
       printer.shutdown();
       printer.awaitTermination(1, TimeUnit.MINUTES);
+      if (progress != null) {
+        progress.close();
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       if (failure.get() != null) {
         throw failure.get();

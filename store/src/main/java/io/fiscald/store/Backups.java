@@ -20,7 +20,20 @@ public final class Backups {
     }
     String path = target.toAbsolutePath().toString().replace("'", "''");
     try (Statement st = source.createStatement()) {
-      st.execute("VACUUM INTO '" + path + "'");
+      // query_only (set on Database.openReadOnly handles) also forbids writing the VACUUM INTO
+      // target; lift it for this one statement. The source file itself stays untouched: a read-only
+      // handle is opened SQLITE_OPEN_READONLY, and VACUUM INTO only reads the source.
+      boolean queryOnly = queryOnly(st);
+      if (queryOnly) {
+        st.execute("PRAGMA query_only = false");
+      }
+      try {
+        st.execute("VACUUM INTO '" + path + "'");
+      } finally {
+        if (queryOnly) {
+          st.execute("PRAGMA query_only = true");
+        }
+      }
     } catch (SQLException e) {
       throw new StoreException("backup to " + target + " failed: " + e.getMessage(), e);
     }
@@ -31,6 +44,12 @@ public final class Backups {
       }
     } catch (SQLException e) {
       throw new StoreException("cannot verify backup " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean queryOnly(Statement st) throws SQLException {
+    try (var rs = st.executeQuery("PRAGMA query_only")) {
+      return rs.next() && rs.getInt(1) != 0;
     }
   }
 }

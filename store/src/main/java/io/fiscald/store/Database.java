@@ -52,10 +52,12 @@ public final class Database {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.enforceForeignKeys(true);
     config.setBusyTimeout(BUSY_TIMEOUT_MS);
-    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     if (!readOnly) {
+      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     }
+    // (a read-only handle keeps DEFERRED: BEGIN IMMEDIATE asks for the write lock and fails on it,
+    // while a deferred transaction is exactly the consistent read snapshot a reader wants)
     try {
       Connection connection = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
       if (readOnly) {

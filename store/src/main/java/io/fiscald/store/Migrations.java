@@ -42,6 +42,9 @@ public final class Migrations {
 
   /** Applies the steps after the current version up to {@code target} (tests start from old versions). */
   public static void migrateTo(Connection connection, int target) {
+    if (target < 0 || target > latestVersion()) {
+      throw new StoreException("no schema version " + target + "; this fiscald knows versions 1 to " + latestVersion());
+    }
     int current = currentVersion(connection);
     if (current > latestVersion()) {
       throw new StoreException("database schema version " + current

@@ -83,6 +83,15 @@ public final class JournalAuditor {
     if (link != null) {
       return link;
     }
+    if (!JournalKind.RECEIPT.equals(e.kind())) {
+      // a receipts row pinned to a day or device entry is a row the journal does not account for;
+      // name that entry rather than only noticing the extra row in the totals at the end
+      Optional<ReceiptRecord> stray = Receipts.findByJournalSeq(c, e.seq());
+      if (stray.isPresent()) {
+        return new AuditFinding(e.seq(), "receipts row " + stray.get().receiptNumber() + " claims journal seq "
+            + e.seq() + ", which is a " + e.kind() + " entry, not a receipt");
+      }
+    }
     return switch (e.kind()) {
       case JournalKind.RECEIPT -> checkReceipt(e);
       case JournalKind.DAY_OPENED -> checkDayOpened(e);

@@ -44,7 +44,8 @@ public final class ReceiptText {
     t.rule();
     for (FiscalReceipt.Line line : r.lines()) {
       t.left(line.name());
-      String qty = line.quantity() + (line.unit() != null ? " " + line.unit() : "") + " x " + line.unitPrice();
+      String qty = line.quantity() + (line.unit() != null ? " " + line.unit() : "") + " x "
+          + price(line.unitPrice(), digits);
       t.split("  " + qty, Money.formatGrouped(line.amountMinor(), digits) + " " + line.taxCode());
       if (line.discountMinor() > 0) {
         t.split("  discount", "-" + Money.formatGrouped(line.discountMinor(), digits) + "  ");
@@ -83,6 +84,12 @@ public final class ReceiptText {
     fiscalBlock.forEach(t::left);
     t.doubleRule();
     return t.toString();
+  }
+
+  /** At least the currency's decimals ({@code 1500} prints as {@code 1500.00}), more if the POS sent more. */
+  private static String price(String unitPrice, int digits) {
+    java.math.BigDecimal p = new java.math.BigDecimal(unitPrice);
+    return p.scale() < digits ? p.setScale(digits).toPlainString() : p.toPlainString();
   }
 
   private static String title(FiscalReceipt r) {
