@@ -82,7 +82,7 @@ public final class Agent implements AutoCloseable {
       SecretStore secrets = new SecretStore(new SecretBox(MasterKey.resolve(dir.masterKeyFile(env), env)));
       Signer signer = DeviceKeys.load(writer, secrets, device);
       AuthorityProfile profile = AuthorityProfiles.forDevice(device, settings);
-      FiscalCore core = FiscalCore.start(writer, device.deviceId(), settings, profile, signer, clock);
+      FiscalCore core = FiscalCore.start(writer, device, settings, profile, signer, clock);
       return new Agent(dir, lock, writer, reader, device, settings, signer, core, secrets);
     } catch (RuntimeException e) {
       closeQuietly(reader);
@@ -128,6 +128,15 @@ public final class Agent implements AutoCloseable {
 
   public SecretStore secrets() {
     return secrets;
+  }
+
+  /**
+   * A new connection for a worker that keeps state beside the journal (outbox, print jobs, authority
+   * state) and never appends to the journal; the caller closes it. SQLite serialises its writes with
+   * the fiscal core's through the busy timeout.
+   */
+  public Connection newStateConnection() {
+    return Database.openForWriting(dir.database());
   }
 
   /** A connection for queries on the caller's thread; never used for writes. */

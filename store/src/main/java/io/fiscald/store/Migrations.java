@@ -18,7 +18,8 @@ public final class Migrations {
   /** Resource names in order; the position + 1 is the version. Never edit or reorder a shipped one. */
   private static final List<String> STEPS = List.of(
       "V1__journal_and_state.sql",
-      "V2__receipt_lookup_and_idempotency.sql");
+      "V2__receipt_lookup_and_idempotency.sql",
+      "V3__authority_state.sql");
 
   private Migrations() {}
 

@@ -41,6 +41,11 @@ public final class Receipts {
         originalNumber, type);
   }
 
+  public static Optional<ReceiptRecord> byDayAndCounter(Connection c, long dayNo, long dayCounter) {
+    return Sql.one(c, "read receipt " + dayNo + "/" + dayCounter, Receipts::map,
+        "SELECT " + COLUMNS + " FROM receipts WHERE day_no = ? AND day_counter = ?", dayNo, dayCounter);
+  }
+
   public static List<ReceiptRecord> byDay(Connection c, long dayNo) {
     return Sql.list(c, "read receipts of day " + dayNo, Receipts::map,
         "SELECT " + COLUMNS + " FROM receipts WHERE day_no = ? ORDER BY day_counter", dayNo);

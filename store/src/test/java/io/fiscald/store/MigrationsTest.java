@@ -21,10 +21,12 @@ class MigrationsTest {
   private static final Map<Integer, Set<String>> TABLES_ADDED = Map.of(
       1, Set.of("meta", "devices", "secrets", "journal", "fiscal_days", "counters", "receipts", "outbox",
           "print_jobs"),
-      2, Set.of("idempotency_keys"));
+      2, Set.of("idempotency_keys"),
+      3, Set.of("authority_state"));
   private static final Map<Integer, Set<String>> INDEXES_ADDED = Map.of(
       1, Set.of("receipts_by_original", "outbox_pending", "print_jobs_pending"),
-      2, Set.of("receipts_by_day", "receipts_by_time"));
+      2, Set.of("receipts_by_day", "receipts_by_time"),
+      3, Set.of());
 
   @TempDir Path dir;
 
@@ -146,6 +148,9 @@ class MigrationsTest {
         ps.setString(6, TestRows.T0);
         ps.executeUpdate();
       }
+    }
+    if (version >= 3) {
+      AuthorityState.put(c, "zimra", "config", "{\"taxPayerDayMaxHrs\":24}", TestRows.T0);
     }
   }
 

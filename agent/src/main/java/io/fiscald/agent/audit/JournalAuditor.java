@@ -185,7 +185,7 @@ public final class JournalAuditor {
     }
     DayReport recomputed = DayReports.build("Z", journalled.deviceId(), openDayNo, openDayOpenedAt,
         journalled.closedAt(), journalled.generatedAt(), dayReceipts);
-    if (!recomputed.equals(journalled)) {
+    if (!recomputed.equals(journalled.withAuthorityFields(Map.of()))) {
       return new AuditFinding(e.seq(), "the Z report of day " + openDayNo
           + " does not add up to the receipts journalled that day");
     }

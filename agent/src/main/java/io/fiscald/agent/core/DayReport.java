@@ -21,11 +21,19 @@ public record DayReport(
     Map<String, Long> countsByType,
     String firstReceipt,
     String lastReceipt,
-    List<CurrencyTotals> currencies) {
+    List<CurrencyTotals> currencies,
+    Map<String, String> authorityFields) {
 
   public DayReport {
     countsByType = Map.copyOf(countsByType);
     currencies = List.copyOf(currencies);
+    authorityFields = authorityFields == null ? Map.of() : Map.copyOf(authorityFields);
+  }
+
+  /** The same report with the authority's fields replaced (the audit recomputes the rest). */
+  public DayReport withAuthorityFields(Map<String, String> fields) {
+    return new DayReport(kind, deviceId, dayNo, openedAt, closedAt, generatedAt, receiptCount, countsByType,
+        firstReceipt, lastReceipt, currencies, fields);
   }
 
   /** The day's totals in one currency. */

@@ -20,7 +20,7 @@ public final class DayReports {
     String first = receipts.isEmpty() ? null : receipts.get(0).receiptNumber();
     String last = receipts.isEmpty() ? null : receipts.get(receipts.size() - 1).receiptNumber();
     return new DayReport(kind, deviceId, dayNo, openedAt, closedAt, generatedAt, receipts.size(), counts,
-        first, last, byCurrency.values().stream().map(Accumulator::totals).toList());
+        first, last, byCurrency.values().stream().map(Accumulator::totals).toList(), Map.of());
   }
 
   /** Running totals of one currency. */

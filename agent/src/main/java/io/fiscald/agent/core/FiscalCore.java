@@ -7,7 +7,9 @@ import io.fiscald.agent.receipt.ReceiptRequest;
 import io.fiscald.agent.tax.TaxCalculator;
 import io.fiscald.agent.tax.TaxedReceipt;
 import io.fiscald.hal.sign.Signer;
+import io.fiscald.store.DeviceRecord;
 import io.fiscald.store.FiscalDayRecord;
+import io.fiscald.store.JournalEntry;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.Map;
@@ -30,9 +32,9 @@ public final class FiscalCore implements AutoCloseable {
   }
 
   /** Starts the core on a writable connection that it owns from now on. */
-  public static FiscalCore start(Connection connection, String deviceId, DeviceSettings settings,
+  public static FiscalCore start(Connection connection, DeviceRecord device, DeviceSettings settings,
       AuthorityProfile profile, Signer signer, Clock clock) {
-    return new FiscalCore(profile, GroupCommitWriter.start(connection, deviceId, settings, profile, signer, clock));
+    return new FiscalCore(profile, GroupCommitWriter.start(connection, device, settings, profile, signer, clock));
   }
 
   /** Taxes the request now (refusing bad input at once) and completes after the receipt is committed. */
@@ -62,6 +64,14 @@ public final class FiscalCore implements AutoCloseable {
 
   public DayReport xReport() {
     return await(writer.xReport());
+  }
+
+  /**
+   * Journals a fiscal event other than a receipt or a day change (registration, certificate change,
+   * environment switch, configuration change); returns the committed entry.
+   */
+  public JournalEntry recordEvent(String kind, Map<String, ?> payload) {
+    return await(writer.recordEvent(kind, payload));
   }
 
   public AuthorityProfile profile() {

@@ -41,6 +41,15 @@ public final class DeviceInitializer {
    */
   public static DeviceRecord init(Connection c, SecretStore secrets, String deviceId, String environment,
       KeyAlgorithm algorithm, DeviceSettings settings, Clock clock) {
+    return init(c, secrets, "local", deviceId, environment, algorithm, settings, clock);
+  }
+
+  /**
+   * Creates a device for {@code authority} ({@code local}, {@code zimra}, {@code kra}); authority
+   * onboarding (certificates, control-unit keys) is recorded afterwards as its own journal events.
+   */
+  public static DeviceRecord init(Connection c, SecretStore secrets, String authority, String deviceId,
+      String environment, KeyAlgorithm algorithm, DeviceSettings settings, Clock clock) {
     if (!"sandbox".equals(environment) && !"production".equals(environment)) {
       throw new FiscalException(ErrorCode.INVALID_ARGUMENT,
           "environment must be sandbox or production, got '" + environment + "'");
@@ -48,7 +57,8 @@ public final class DeviceInitializer {
     try (Statement st = c.createStatement()) {
       st.execute("BEGIN IMMEDIATE");
       try {
-        DeviceRecord device = initInTransaction(c, secrets, deviceId, environment, algorithm, settings, clock);
+        DeviceRecord device = initInTransaction(c, secrets, authority, deviceId, environment, algorithm, settings,
+            clock);
         st.execute("COMMIT");
         return device;
       } catch (RuntimeException e) {
@@ -60,8 +70,8 @@ public final class DeviceInitializer {
     }
   }
 
-  private static DeviceRecord initInTransaction(Connection c, SecretStore secrets, String deviceId,
-      String environment, KeyAlgorithm algorithm, DeviceSettings settings, Clock clock) {
+  private static DeviceRecord initInTransaction(Connection c, SecretStore secrets, String authority,
+      String deviceId, String environment, KeyAlgorithm algorithm, DeviceSettings settings, Clock clock) {
     Devices.find(c).ifPresent(existing -> {
       throw new FiscalException(ErrorCode.DEVICE_ALREADY_INITIALISED, "this data directory already holds device "
           + existing.deviceId() + " (" + existing.authority() + ", " + existing.environment()
@@ -77,7 +87,7 @@ public final class DeviceInitializer {
         : "FD-" + PublicKeys.fingerprint(signer.publicKey()).substring(0, 10).toUpperCase(java.util.Locale.ROOT);
     String createdAt = TIMESTAMP.format(clock.instant());
     String settingsJson = CanonicalJson.write(settings);
-    DeviceRecord device = new DeviceRecord(id, "local", environment, algorithm.name(), publicKey, null,
+    DeviceRecord device = new DeviceRecord(id, authority, environment, algorithm.name(), publicKey, null,
         settingsJson, createdAt);
     Devices.insert(c, device);
 

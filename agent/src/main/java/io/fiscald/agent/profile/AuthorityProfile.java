@@ -1,5 +1,6 @@
 package io.fiscald.agent.profile;
 
+import io.fiscald.agent.core.DayReport;
 import io.fiscald.agent.core.FiscalReceipt;
 import io.fiscald.agent.receipt.ReceiptType;
 import io.fiscald.agent.tax.TaxRounding;
@@ -31,7 +32,15 @@ public interface AuthorityProfile {
    * Fields this authority adds to the receipt before it is journalled (e.g. ZIMRA's device signature
    * over its signature string); the receipt passed in has none yet.
    */
-  Map<String, String> authorityFields(FiscalReceipt receipt);
+  Map<String, String> authorityFields(FiscalReceipt receipt, AuthorityContext context);
+
+  /**
+   * Fields this authority adds to the day's Z report when the day closes (e.g. ZIMRA's fiscal day
+   * device signature over its counters); journalled with the close. Empty by default.
+   */
+  default Map<String, String> dayCloseFields(DayReport z, AuthorityContext context) {
+    return Map.of();
+  }
 
   /** The outbox message type for each receipt, or empty when there is no authority to submit to. */
   Optional<String> outboxMessageType();

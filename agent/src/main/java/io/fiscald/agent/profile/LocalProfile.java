@@ -52,7 +52,7 @@ public final class LocalProfile implements AuthorityProfile {
   }
 
   @Override
-  public Map<String, String> authorityFields(FiscalReceipt receipt) {
+  public Map<String, String> authorityFields(FiscalReceipt receipt, AuthorityContext context) {
     return Map.of();
   }
 

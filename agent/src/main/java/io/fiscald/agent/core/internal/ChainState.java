@@ -1,6 +1,9 @@
 package io.fiscald.agent.core.internal;
 
+import io.fiscald.agent.core.FiscalReceipt;
+import io.fiscald.agent.core.ReceiptCodec;
 import io.fiscald.agent.receipt.ReceiptType;
+import io.fiscald.store.Receipts;
 import io.fiscald.store.ChainHash;
 import io.fiscald.store.Counters;
 import io.fiscald.store.FiscalDayRecord;
@@ -24,6 +27,7 @@ final class ChainState {
   final Map<ReceiptType, Long> invoiceNo = new EnumMap<>(ReceiptType.class);
   FiscalDayRecord day; // latest day, open or closed; null before the first
   long dayCounter;
+  FiscalReceipt lastReceiptOfDay; // null before the day's first receipt
 
   static ChainState load(Connection c) {
     ChainState s = new ChainState();
@@ -36,7 +40,9 @@ final class ChainState {
       s.invoiceNo.put(t, Counters.get(c, Counters.invoiceCounter(t.name())));
     }
     s.day = FiscalDays.latest(c).orElse(null);
-    s.dayCounter = s.day == null ? 0 : io.fiscald.store.Receipts.byDayMaxCounter(c, s.day.dayNo());
+    s.dayCounter = s.day == null ? 0 : Receipts.byDayMaxCounter(c, s.day.dayNo());
+    s.lastReceiptOfDay = s.day == null || s.dayCounter == 0 ? null
+        : Receipts.byDayAndCounter(c, s.day.dayNo(), s.dayCounter).map(r -> ReceiptCodec.receipt(r.body())).orElse(null);
     return s;
   }
 
@@ -55,6 +61,7 @@ final class ChainState {
     invoiceNo.putAll(from.invoiceNo);
     day = from.day;
     dayCounter = from.dayCounter;
+    lastReceiptOfDay = from.lastReceiptOfDay;
   }
 
   boolean dayOpen() {

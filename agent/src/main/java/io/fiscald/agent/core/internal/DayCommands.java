@@ -42,6 +42,7 @@ final class DayCommands {
       s.dayNo = dayNo;
       s.day = new FiscalDayRecord(dayNo, "OPEN", openedAt, null, entry.seq(), null, null);
       s.dayCounter = 0;
+      s.lastReceiptOfDay = null;
       return s.day;
     }
   }
@@ -52,7 +53,8 @@ final class DayCommands {
       ChainState s = ctx.state;
       requireOpen(s);
       String closedAt = WriteContext.format(ctx.now());
-      DayReport z = report(ctx, "Z", closedAt, closedAt);
+      DayReport computed = report(ctx, "Z", closedAt, closedAt);
+      DayReport z = computed.withAuthorityFields(ctx.profile.dayCloseFields(computed, ctx));
       String body = CanonicalJson.write(z);
       JournalEntry entry = ctx.append(JournalKind.DAY_CLOSED, closedAt, body);
       FiscalDays.close(ctx.connection, s.day.dayNo(), closedAt, entry.seq(), body);

@@ -9,7 +9,9 @@ import io.fiscald.agent.profile.AuthorityProfile;
 import io.fiscald.agent.receipt.ReceiptRequest;
 import io.fiscald.agent.tax.TaxedReceipt;
 import io.fiscald.hal.sign.Signer;
+import io.fiscald.store.DeviceRecord;
 import io.fiscald.store.FiscalDayRecord;
+import io.fiscald.store.JournalEntry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -52,11 +54,11 @@ public final class GroupCommitWriter implements AutoCloseable {
    * Starts the writer on {@code connection}, which it then owns: nobody else may write through it.
    * Loads the chain head, counters and current day once.
    */
-  public static GroupCommitWriter start(Connection connection, String deviceId, DeviceSettings settings,
+  public static GroupCommitWriter start(Connection connection, DeviceRecord device, DeviceSettings settings,
       AuthorityProfile profile, Signer signer, Clock clock) {
     ChainState state = ChainState.load(connection);
     GroupCommitWriter writer = new GroupCommitWriter(
-        new WriteContext(connection, state, deviceId, settings, profile, signer, clock));
+        new WriteContext(connection, state, device, settings, profile, signer, clock));
     writer.thread.start();
     return writer;
   }
@@ -75,6 +77,10 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   public CompletableFuture<DayReport> xReport() {
     return submit(new DayCommands.XReport());
+  }
+
+  public CompletableFuture<JournalEntry> recordEvent(String kind, Map<String, ?> payload) {
+    return submit(new RecordEventCommand(kind, payload));
   }
 
   private <T> CompletableFuture<T> submit(WriteCommand<T> command) {

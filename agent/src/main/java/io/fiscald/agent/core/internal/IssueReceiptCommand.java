@@ -50,7 +50,7 @@ final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
     FiscalReceipt draft = ReceiptAssembler.assemble(ctx.deviceId, ctx.profile.name(),
         ctx.profile.receiptNumber(type, invoiceNo), request, taxed, s.day.dayNo(), dayCounter, globalNo,
         invoiceNo, issuedAt, originalNumber, Map.of());
-    FiscalReceipt receipt = ReceiptAssembler.withAuthorityFields(draft, ctx.profile.authorityFields(draft));
+    FiscalReceipt receipt = ReceiptAssembler.withAuthorityFields(draft, ctx.profile.authorityFields(draft, ctx));
     String body = CanonicalJson.write(receipt);
 
     JournalEntry entry = ctx.append(JournalKind.RECEIPT, issuedAt, body);
@@ -66,6 +66,7 @@ final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
     s.globalNo = globalNo;
     s.invoiceNo.put(type, invoiceNo);
     s.dayCounter = dayCounter;
+    s.lastReceiptOfDay = receipt;
     return new IssuedReceipt(receipt, new ReceiptSeal(entry.seq(), entry.hash(), entry.signature()));
   }
 

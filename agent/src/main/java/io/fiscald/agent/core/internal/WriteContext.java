@@ -1,7 +1,11 @@
 package io.fiscald.agent.core.internal;
 
 import io.fiscald.agent.device.DeviceSettings;
+import io.fiscald.agent.core.FiscalReceipt;
+import io.fiscald.agent.profile.AuthorityContext;
 import io.fiscald.agent.profile.AuthorityProfile;
+import io.fiscald.store.DeviceRecord;
+import java.util.Optional;
 import io.fiscald.hal.sign.Signer;
 import io.fiscald.agent.core.JournalSealer;
 import io.fiscald.store.Journal;
@@ -13,7 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /** What a write command may use: the writer's connection and state, the device key and profile. */
-final class WriteContext {
+final class WriteContext implements AuthorityContext {
   /** Journal timestamps: UTC, fixed millisecond precision, so their text is canonical. */
   static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -21,20 +25,37 @@ final class WriteContext {
   final Connection connection;
   final ChainState state;
   final String deviceId;
+  private final DeviceRecord device;
   final DeviceSettings settings;
   final AuthorityProfile profile;
   private final Signer signer;
   private final Clock clock;
 
-  WriteContext(Connection connection, ChainState state, String deviceId, DeviceSettings settings,
+  WriteContext(Connection connection, ChainState state, DeviceRecord device, DeviceSettings settings,
       AuthorityProfile profile, Signer signer, Clock clock) {
     this.connection = connection;
     this.state = state;
-    this.deviceId = deviceId;
+    this.device = device;
+    this.deviceId = device.deviceId();
     this.settings = settings;
     this.profile = profile;
     this.signer = signer;
     this.clock = clock;
+  }
+
+  @Override
+  public DeviceRecord device() {
+    return device;
+  }
+
+  @Override
+  public Signer signer() {
+    return signer;
+  }
+
+  @Override
+  public Optional<FiscalReceipt> previousReceiptOfDay() {
+    return Optional.ofNullable(state.lastReceiptOfDay);
   }
 
   Instant now() {
