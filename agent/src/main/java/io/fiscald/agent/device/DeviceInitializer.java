@@ -4,6 +4,7 @@ import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
 import io.fiscald.agent.core.JournalKind;
 import io.fiscald.agent.core.JournalSealer;
+import io.fiscald.agent.core.Timestamps;
 import io.fiscald.hal.sign.KeyAlgorithm;
 import io.fiscald.hal.sign.PublicKeys;
 import io.fiscald.hal.sign.SoftwareSigner;
@@ -19,8 +20,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,9 +29,6 @@ import java.util.Map;
  * entry, which records the public key so every later signature can be checked against it.
  */
 public final class DeviceInitializer {
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
   private DeviceInitializer() {}
 
   /**
@@ -85,7 +81,7 @@ public final class DeviceInitializer {
     byte[] publicKey = signer.publicKey().getEncoded();
     String id = deviceId != null ? deviceId
         : "FD-" + PublicKeys.fingerprint(signer.publicKey()).substring(0, 10).toUpperCase(java.util.Locale.ROOT);
-    String createdAt = TIMESTAMP.format(clock.instant());
+    String createdAt = Timestamps.format(clock.instant());
     String settingsJson = CanonicalJson.write(settings);
     DeviceRecord device = new DeviceRecord(id, authority, environment, algorithm.name(), publicKey, null,
         settingsJson, createdAt);

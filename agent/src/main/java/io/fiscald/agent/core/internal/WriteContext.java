@@ -8,20 +8,15 @@ import io.fiscald.store.DeviceRecord;
 import java.util.Optional;
 import io.fiscald.hal.sign.Signer;
 import io.fiscald.agent.core.JournalSealer;
+import io.fiscald.agent.core.Timestamps;
 import io.fiscald.store.Journal;
 import io.fiscald.store.JournalEntry;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /** What a write command may use: the writer's connection and state, the device key and profile. */
 final class WriteContext implements AuthorityContext {
-  /** Journal timestamps: UTC, fixed millisecond precision, so their text is canonical. */
-  static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
   final Connection connection;
   final ChainState state;
   final String deviceId;
@@ -63,7 +58,7 @@ final class WriteContext implements AuthorityContext {
   }
 
   static String format(Instant instant) {
-    return TIMESTAMP.format(instant);
+    return Timestamps.format(instant);
   }
 
   /** Chains, signs and appends one journal entry, and advances the in-memory head. */
