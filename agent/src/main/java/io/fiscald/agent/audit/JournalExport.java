@@ -13,6 +13,7 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +118,9 @@ public final class JournalExport {
         }
         JournalEntry e = fromJson(CanonicalJson.read(line));
         AuditFinding finding = chain.next(e);
+        if (finding == null && e.seq() == 1) {
+          finding = checkDeviceId(e, deviceId);
+        }
         if (finding != null) {
           return new Verification(deviceId, fingerprint, chain.verified(), null, finding);
         }
@@ -129,11 +133,21 @@ public final class JournalExport {
                 + " ends at seq " + headSeq + " (entries cut off the end)"));
       }
       return new Verification(deviceId, fingerprint, chain.verified(), lastHash, null);
+    } catch (CharacterCodingException e) {
+      return new Verification(null, null, 0, null,
+          new AuditFinding(0, "not a fiscald journal export (the file is not UTF-8 text)"));
     } catch (IOException e) {
       throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       return new Verification(null, null, 0, null, new AuditFinding(0, "unreadable export: " + e.getMessage()));
     }
+  }
+
+  /** The header's device id is only a label; entry 1, signed, says which device the chain is. */
+  private static AuditFinding checkDeviceId(JournalEntry first, String headerDeviceId) {
+    String signed = CanonicalJson.read(first.payload()).path("deviceId").asText();
+    return signed.equals(headerDeviceId) ? null : new AuditFinding(1, "the header names device " + headerDeviceId
+        + " but the chain was initialised for device " + signed);
   }
 
   private static JournalEntry fromJson(JsonNode n) {

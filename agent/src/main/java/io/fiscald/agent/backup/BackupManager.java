@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Backups that are proven good: an online snapshot, checked with {@code integrity_check} and a full
@@ -107,8 +108,13 @@ public final class BackupManager {
 
   /** Deletes all but the newest {@code retain} backups of {@code deviceId} in {@code outDir}. */
   static List<Path> prune(Path outDir, String deviceId, int retain) throws IOException {
+    // exactly the names create() writes: a glob would also take another device whose id extends this
+    // one (TEST-0001-B) or any other file starting with the prefix, and sort them as the newest
+    Pattern backupName = Pattern.compile(Pattern.quote(PREFIX + deviceId + "-") + "\\d{8}T\\d{6}Z-seq\\d+"
+        + Pattern.quote(SUFFIX));
     List<Path> mine = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(outDir, PREFIX + deviceId + "-*" + SUFFIX)) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(outDir,
+        p -> backupName.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))) {
       files.forEach(mine::add);
     }
     // the UTC stamp in the name sorts chronologically
