@@ -8,6 +8,8 @@ import io.fiscald.agent.device.DataDirectory;
 import io.fiscald.agent.device.DeviceInitializer;
 import io.fiscald.agent.device.DeviceKeys;
 import io.fiscald.agent.device.DeviceSettings;
+import io.fiscald.agent.device.DeviceSigner;
+import io.fiscald.agent.device.SignerSetup;
 import io.fiscald.agent.profile.AuthorityProfile;
 import io.fiscald.agent.profile.AuthorityProfiles;
 import io.fiscald.hal.sign.KeyAlgorithm;
@@ -66,6 +68,19 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  /** Creates a device in {@code dir} whose key lives where {@code signer} says (software, PKCS#11, control unit). */
+  public static DeviceRecord initialise(DataDirectory dir, Map<String, String> env, String deviceId,
+      String environment, KeyAlgorithm algorithm, DeviceSettings settings, SignerSetup signer, Clock clock) {
+    try (DataDirLock lock = DataDirLock.acquire(dir.root());
+        Connection c = Database.openForWriting(dir.database())) {
+      SecretStore secrets = new SecretStore(new SecretBox(MasterKey.resolve(dir.masterKeyFile(env), env)));
+      return DeviceInitializer.init(c, secrets, "local", deviceId, environment, algorithm, settings, signer, env,
+          clock);
+    } catch (SQLException e) {
+      throw new FiscalException(ErrorCode.STORAGE_ERROR, "cannot close database: " + e.getMessage());
+    }
+  }
+
   /** Opens an initialised data directory for writing. */
   public static Agent open(DataDirectory dir, Map<String, String> env, Clock clock) {
     if (!java.nio.file.Files.exists(dir.database())) {
@@ -74,17 +89,21 @@ public final class Agent implements AutoCloseable {
     DataDirLock lock = DataDirLock.acquire(dir.root());
     Connection writer = null;
     Connection reader = null;
+    DeviceSigner signer = null;
     try {
       writer = Database.openForWriting(dir.database());
       reader = Database.openUnmigrated(dir.database());
       DeviceRecord device = Devices.find(writer).orElseThrow(() -> notInitialised(dir));
       DeviceSettings settings = settingsOf(device);
       SecretStore secrets = new SecretStore(new SecretBox(MasterKey.resolve(dir.masterKeyFile(env), env)));
-      Signer signer = DeviceKeys.load(writer, secrets, device);
-      AuthorityProfile profile = AuthorityProfiles.forDevice(device, settings);
+      signer = DeviceKeys.load(writer, secrets, device, env);
+      AuthorityProfile profile = AuthorityProfiles.forDevice(device, settings, writer);
       FiscalCore core = FiscalCore.start(writer, device, settings, profile, signer, clock);
       return new Agent(dir, lock, writer, reader, device, settings, signer, core, secrets);
     } catch (RuntimeException e) {
+      if (signer != null) {
+        signer.close();
+      }
       closeQuietly(reader);
       closeQuietly(writer);
       lock.close();
@@ -147,6 +166,9 @@ public final class Agent implements AutoCloseable {
   @Override
   public void close() {
     core.close();
+    if (signer instanceof DeviceSigner deviceSigner) {
+      deviceSigner.close(); // releases a control unit's port
+    }
     closeQuietly(reader);
     closeQuietly(writer);
     lock.close();

@@ -22,7 +22,7 @@ final class AuditCommand {
   static final class Verify extends BaseCommand {
     @Override
     int run() throws Exception {
-      try (Connection c = Database.openReadOnly(dataDirectory().database())) {
+      try (Connection c = Database.openReadOnly(initialisedDataDirectory().database())) {
         String integrity = Database.integrityCheck(c);
         AuditReport report = JournalAuditor.audit(c);
         Map<String, Object> view = new LinkedHashMap<>();

@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 
 /** {@code fiscalctl backup}. */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-    description = {"Take an online, consistent copy of the database, verify it (integrity check and full audit)",
-        "and keep only the newest N. Safe while receipts are being issued.", "", "Example:",
+    description = {"Take a verified online backup of the database and prune old ones.",
+        "The copy is consistent, checked (integrity check and full audit) before it counts, and only the newest",
+        "N are kept. Safe while receipts are being issued.", "", "Example:",
         "  fiscalctl backup --output-dir /var/backups/fiscald --retain 14"})
 final class BackupCommand extends BaseCommand {
   @Option(names = "--output-dir", paramLabel = "DIR",
@@ -28,8 +29,8 @@ final class BackupCommand extends BaseCommand {
       throw new io.fiscald.agent.core.FiscalException(io.fiscald.agent.core.ErrorCode.INVALID_ARGUMENT,
           "--retain must be 0 (keep all) or more");
     }
-    Path dir = outputDir != null ? outputDir : dataDirectory().backups();
-    BackupManager.Backup b = BackupManager.create(dataDirectory(), dir, retain, Clock.systemUTC());
+    Path dir = outputDir != null ? outputDir : initialisedDataDirectory().backups();
+    BackupManager.Backup b = BackupManager.create(initialisedDataDirectory(), dir, retain, Clock.systemUTC());
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("file", b.file().toString());
     view.put("deviceId", b.deviceId());

@@ -1,8 +1,11 @@
 package io.fiscald.cli;
 
 import io.fiscald.agent.Agent;
+import io.fiscald.agent.core.ErrorCode;
+import io.fiscald.agent.core.FiscalException;
 import io.fiscald.agent.device.DataDirectory;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,6 +38,16 @@ abstract class BaseCommand implements Callable<Integer> {
 
   DataDirectory dataDirectory() {
     return DataDirectory.resolve(root().dataDir, env());
+  }
+
+  /** The data directory, refused with DEVICE_NOT_INITIALISED (not a storage error) when it holds no database. */
+  DataDirectory initialisedDataDirectory() {
+    DataDirectory dir = dataDirectory();
+    if (!Files.isRegularFile(dir.database())) {
+      throw new FiscalException(ErrorCode.DEVICE_NOT_INITIALISED, "no device in " + dir.root()
+          + "; create one with: fiscalctl init --data-dir " + dir.root(), Map.of("dataDir", dir.root().toString()));
+    }
+    return dir;
   }
 
   Agent openAgent() {

@@ -29,6 +29,12 @@ final class DayCommand {
   static final class Open extends BaseCommand {
     @Override
     int run() {
+      var daemon = DaemonClient.ifRunning(dataDirectory());
+      if (daemon.isPresent()) { // fiscald owns the data directory: go through its API
+        var day = daemon.get().post("/v1/day/open", new byte[0]);
+        result(day, "Fiscal day " + day.path("dayNo").asLong() + " opened at " + day.path("openedAt").asText());
+        return 0;
+      }
       try (Agent agent = openAgent()) {
         FiscalDayRecord day = agent.core().openDay();
         result(view(day), "Fiscal day " + day.dayNo() + " opened at " + day.openedAt());
@@ -43,6 +49,13 @@ final class DayCommand {
   static final class Close extends BaseCommand {
     @Override
     int run() {
+      var daemon = DaemonClient.ifRunning(dataDirectory());
+      if (daemon.isPresent()) {
+        DayReport z = io.fiscald.agent.core.ReceiptCodec.dayReport(daemon.get().post("/v1/day/close", new byte[0])
+            .toString());
+        result(z, DayReportText.render(z, DaemonClient.settings(dataDirectory()), 48));
+        return 0;
+      }
       try (Agent agent = openAgent()) {
         DayReport z = agent.core().closeDay();
         result(z, DayReportText.render(z, agent.settings(), 48));
@@ -56,6 +69,12 @@ final class DayCommand {
   static final class XReport extends BaseCommand {
     @Override
     int run() {
+      var daemon = DaemonClient.ifRunning(dataDirectory());
+      if (daemon.isPresent()) {
+        DayReport x = io.fiscald.agent.core.ReceiptCodec.dayReport(daemon.get().get("/v1/day/x-report").toString());
+        result(x, DayReportText.render(x, DaemonClient.settings(dataDirectory()), 48));
+        return 0;
+      }
       try (Agent agent = openAgent()) {
         DayReport x = agent.core().xReport();
         result(x, DayReportText.render(x, agent.settings(), 48));
@@ -69,7 +88,7 @@ final class DayCommand {
   static final class Status extends BaseCommand {
     @Override
     int run() throws Exception {
-      try (var c = io.fiscald.store.Database.openReadOnly(dataDirectory().database())) {
+      try (var c = io.fiscald.store.Database.openReadOnly(initialisedDataDirectory().database())) {
         var day = io.fiscald.store.FiscalDays.latest(c);
         if (day.isEmpty()) {
           result(Map.of("status", "NONE"), "No fiscal day has been opened yet. Open one with: fiscalctl day open");

@@ -35,9 +35,9 @@ import picocli.CommandLine.Option;
  * audit — in a fresh temporary data directory unless {@code --data-dir} names one.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run a whole trading day on the embedded default (no hardware, no internet): create a device,",
-        "open the day, issue a mix of receipts (several tax rates; cash, card and M-Pesa; a credit and a debit",
-        "note), print them, close the day with its Z report and audit the journal.",
+    description = {"Run a whole trading day on the embedded default (no hardware, no internet).",
+        "Creates a device, opens the day, issues a mix of receipts (several tax rates; cash, card and M-Pesa;",
+        "a credit and a debit note), prints them, closes the day with its Z report and audits the journal.",
         "With --json, standard output carries only a summary; receipts and progress go to standard error.", "",
         "Examples:", "  fiscalctl demo", "  fiscalctl demo --json", "  fiscalctl demo --data-dir /tmp/shop"})
 final class DemoCommand extends BaseCommand {
@@ -48,8 +48,15 @@ final class DemoCommand extends BaseCommand {
   @Option(names = "--width", defaultValue = "48", description = "Paper width in columns (default ${DEFAULT-VALUE}).")
   int width;
 
+  @Option(names = "--authority", defaultValue = "local", paramLabel = "NAME",
+      description = "local (default) or kra: the story against the embedded eTIMS simulator (VSCU), with a credit note.")
+  String authority;
+
   @Override
   int run() throws Exception {
+    if ("kra".equals(authority)) {
+      return KraDemo.run(this, width);
+    }
     PrintStream say = humanOut();
     long started = System.nanoTime();
     DataDirectory dir = root().dataDir != null ? dataDirectory()
@@ -67,27 +74,49 @@ final class DemoCommand extends BaseCommand {
 
     List<IssuedReceipt> issued = new ArrayList<>();
     DayReport z;
-    try (Agent agent = Agent.open(dir, env(), Clock.systemUTC())) {
+    DemoPrinter.Result printed;
+    try (Agent agent = Agent.open(dir, env(), Clock.systemUTC());
+        DemoPrinter printer = DemoPrinter.start(agent, dir.root(), width);
+        DemoApi pos = DemoApi.start(agent, printer::wake)) {
       DeviceSettings shop = agent.settings();
       step(say, "2. Open the fiscal day");
       say.println("fiscal day " + agent.core().openDay().dayNo() + " opened");
       step(say, "3. Sell: each receipt is journalled, signed and committed before it prints");
+      say.println("receipt printer: the ESC/POS printer emulator on " + printer.port() + " (" + printer.transport()
+          + "), fed by the print queue; its paper runs out during the third receipt");
+      say.println("the POS sells through the local API at " + pos.url() + " with a cashier token");
       Map<String, String> numbers = new HashMap<>();
-      ReceiptRequestParser parser = new ReceiptRequestParser();
       for (String sale : SALES) {
         String json = resource(sale);
         for (Map.Entry<String, String> n : numbers.entrySet()) {
           json = json.replace("${" + n.getKey() + "}", n.getValue());
         }
-        IssuedReceipt r = agent.core().issue(parser.parse(json));
+        if (issued.size() == 2) {
+          printer.runOutOfPaperSoon(issued.size());
+        }
+        IssuedReceipt r = pos.issue(json);
         issued.add(r);
+        printer.wake();
         if (r.receipt().type().name().equals("INVOICE")) {
           numbers.put("INVOICE_" + (numbers.size() + 1), r.receipt().receiptNumber());
         }
         var block = agent.core().profile().fiscalBlock(r.receipt(), r.seal());
         say.println();
         say.print(ReceiptText.render(r.receipt(), shop, block, 0, width));
+        if (issued.size() == 3 && printer.awaitPaperOut()) {
+          printer.tell(say);
+          say.println("(the shop keeps selling while the printer waits for paper)");
+        } else if (issued.size() == 4) {
+          printer.tell(say);
+          say.println("printer: a new paper roll goes in");
+          printer.newPaperRoll(issued.size());
+        }
+        printer.tell(say);
       }
+      say.println();
+      printed = printer.finish(issued.size(), dir.root().resolve("paper-roll.png"), say);
+      say.println("printer: " + printed.printed() + " of " + issued.size() + " receipts on paper; the paper roll as"
+          + " an image: " + printed.paperRollPng());
       step(say, "4. Close the day: Z report");
       z = agent.core().closeDay();
       say.print(DayReportText.render(z, shop, width));
@@ -119,6 +148,9 @@ final class DemoCommand extends BaseCommand {
     summary.put("dayTax", Money.format(kes.taxMinor(), kes.minorDigits()));
     summary.put("auditOk", audit.ok());
     summary.put("journalEntries", audit.entriesChecked());
+    summary.put("printed", printed.printed());
+    summary.put("printerPort", printed.port());
+    summary.put("paperRollPng", printed.paperRollPng().toString());
     summary.put("elapsedMs", (System.nanoTime() - started) / 1_000_000);
     step(say, "Summary");
     result(summary, String.format("%d receipts issued on day %d, day closed, total %s %s (tax %s), audit %s.%n"

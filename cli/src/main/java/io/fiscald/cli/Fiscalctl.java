@@ -23,6 +23,15 @@ import picocli.CommandLine.ScopeType;
         BackupCommand.class,
         RestoreCommand.class,
         DemoCommand.class,
+        ServeCommand.class,
+        TokenCommand.class,
+        DeviceCommand.class,
+        ZimraCommand.class,
+        KraCommand.class,
+        SyncCommand.class,
+        SimCommand.class,
+        PortsCommand.class,
+        PrinterCommand.class,
         picocli.CommandLine.HelpCommand.class,
     })
 public final class Fiscalctl {

@@ -29,7 +29,7 @@ final class JournalCommand {
 
     @Override
     int run() throws Exception {
-      try (Connection c = Database.openReadOnly(dataDirectory().database())) {
+      try (Connection c = Database.openReadOnly(initialisedDataDirectory().database())) {
         long n = JournalExport.write(c, out, Instant.now().toString());
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("file", out.toAbsolutePath().toString());

@@ -80,6 +80,10 @@ final class ReceiptCommand {
         throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "--repeat and --concurrency must be at least 1");
       }
       ReceiptRequest request = new ReceiptRequestParser().parse(readFile(file));
+      var daemon = DaemonClient.ifRunning(dataDirectory());
+      if (daemon.isPresent()) { // fiscald owns the data directory: go through its API
+        return daemon.get().issueAll(readFile(file), repeat, concurrency, System.out);
+      }
       try (Agent agent = openAgent()) {
         return issueAll(agent.core(), request);
       }
@@ -147,7 +151,7 @@ final class ReceiptCommand {
 
     @Override
     int run() throws Exception {
-      try (Connection c = Database.openReadOnly(dataDirectory().database())) {
+      try (Connection c = Database.openReadOnly(initialisedDataDirectory().database())) {
         ReceiptRecord row = Receipts.findByNumber(c, number).orElseThrow(() -> new FiscalException(
             ErrorCode.RECEIPT_NOT_FOUND, "no receipt " + number + " on this device"));
         JournalEntry entry = Journal.get(c, row.journalSeq()).orElseThrow(() -> new FiscalException(

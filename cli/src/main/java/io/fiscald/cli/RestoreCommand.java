@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code fiscalctl restore}. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-    description = {"Replace the device database with a backup, after checking the backup's integrity and its",
-        "whole chain. Refuses a backup of another device or one older than the current journal unless --force;",
+    description = {"Restore the device database from a verified backup.",
+        "Checks the backup's integrity and its whole chain first. Refuses a backup of another device or one older than the current journal unless --force;",
         "the replaced database is always kept beside the restored one. fiscald must not be running.", "",
         "Example:", "  fiscalctl restore /var/backups/fiscald/fiscald-FD-1A2B-20261124T081500Z-seq1234.db"})
 final class RestoreCommand extends BaseCommand {

@@ -19,7 +19,8 @@ public final class Migrations {
   private static final List<String> STEPS = List.of(
       "V1__journal_and_state.sql",
       "V2__receipt_lookup_and_idempotency.sql",
-      "V3__authority_state.sql");
+      "V3__authority_state.sql",
+      "V4__api_tokens_and_webhooks.sql");
 
   private Migrations() {}
 

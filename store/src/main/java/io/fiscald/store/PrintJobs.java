@@ -16,6 +16,22 @@ public final class PrintJobs {
         receiptId, copy, createdAt);
   }
 
+  /**
+   * Queues a reprint of a receipt as the next copy number ({@code max(copy) + 1}) in one statement, so two
+   * reprints asked for at once never get the same copy number. Returns the new job's id.
+   */
+  public static long enqueueReprint(Connection c, long receiptId, String createdAt) {
+    return Sql.insert(c, "queue reprint of receipt " + receiptId,
+        "INSERT INTO print_jobs (receipt_id, copy, status, created_at)"
+            + " SELECT ?, coalesce(max(copy), 0) + 1, 'PENDING', ? FROM print_jobs WHERE receipt_id = ?",
+        receiptId, createdAt, receiptId);
+  }
+
+  public static Optional<PrintJob> find(Connection c, long jobId) {
+    return Sql.one(c, "read print job " + jobId, PrintJobs::map,
+        "SELECT " + COLUMNS + " FROM print_jobs WHERE id = ?", jobId);
+  }
+
   public static List<PrintJob> pending(Connection c, int limit) {
     return Sql.list(c, "read print queue", PrintJobs::map,
         "SELECT " + COLUMNS + " FROM print_jobs WHERE status = 'PENDING' ORDER BY id LIMIT ?", limit);

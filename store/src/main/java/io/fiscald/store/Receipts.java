@@ -24,6 +24,10 @@ public final class Receipts {
         r.body());
   }
 
+  public static Optional<ReceiptRecord> findById(Connection c, long id) {
+    return Sql.one(c, "read receipt row " + id, Receipts::map, "SELECT " + COLUMNS + " FROM receipts WHERE id = ?", id);
+  }
+
   public static Optional<ReceiptRecord> findByNumber(Connection c, String receiptNumber) {
     return Sql.one(c, "read receipt " + receiptNumber, Receipts::map,
         "SELECT " + COLUMNS + " FROM receipts WHERE receipt_number = ?", receiptNumber);

@@ -22,11 +22,13 @@ class MigrationsTest {
       1, Set.of("meta", "devices", "secrets", "journal", "fiscal_days", "counters", "receipts", "outbox",
           "print_jobs"),
       2, Set.of("idempotency_keys"),
-      3, Set.of("authority_state"));
+      3, Set.of("authority_state"),
+      4, Set.of("api_tokens", "webhook_subscriptions", "webhook_deliveries"));
   private static final Map<Integer, Set<String>> INDEXES_ADDED = Map.of(
       1, Set.of("receipts_by_original", "outbox_pending", "print_jobs_pending"),
       2, Set.of("receipts_by_day", "receipts_by_time"),
-      3, Set.of());
+      3, Set.of(),
+      4, Set.of("webhook_deliveries_due"));
 
   @TempDir Path dir;
 
@@ -151,6 +153,11 @@ class MigrationsTest {
     }
     if (version >= 3) {
       AuthorityState.put(c, "zimra", "config", "{\"taxPayerDayMaxHrs\":24}", TestRows.T0);
+    }
+    if (version >= 4) {
+      ApiTokens.insert(c, "pos-1", "cashier", new byte[32], TestRows.T0);
+      long sub = Webhooks.subscribe(c, "http://127.0.0.1:9/hook", "receipt.issued", TestRows.T0);
+      Webhooks.enqueue(c, sub, "evt-1", "receipt.issued", "{}", TestRows.T0);
     }
   }
 

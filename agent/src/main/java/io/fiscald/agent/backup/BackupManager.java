@@ -69,8 +69,12 @@ public final class BackupManager {
           "no device in " + dir.root()));
       Files.createDirectories(outDir);
       long headSeq = Journal.last(c).map(e -> e.seq()).orElse(0L);
-      Path target = outDir.resolve(PREFIX + device.deviceId() + "-" + STAMP.format(clock.instant()) + "-seq"
-          + headSeq + SUFFIX);
+      // stamp and head seq, plus "-2", "-3"... when a backup of the same second and seq is already there
+      String name = PREFIX + device.deviceId() + "-" + STAMP.format(clock.instant()) + "-seq" + headSeq;
+      Path target = outDir.resolve(name + SUFFIX);
+      for (int n = 2; Files.exists(target); n++) {
+        target = outDir.resolve(name + "-" + n + SUFFIX);
+      }
       Backups.snapshot(c, target);
       Check check = check(target);
       if (!check.ok()) {
@@ -110,21 +114,35 @@ public final class BackupManager {
   static List<Path> prune(Path outDir, String deviceId, int retain) throws IOException {
     // exactly the names create() writes: a glob would also take another device whose id extends this
     // one (TEST-0001-B) or any other file starting with the prefix, and sort them as the newest
-    Pattern backupName = Pattern.compile(Pattern.quote(PREFIX + deviceId + "-") + "\\d{8}T\\d{6}Z-seq\\d+"
+    Pattern backupName = Pattern.compile(Pattern.quote(PREFIX + deviceId + "-") + "(\\d{8}T\\d{6}Z)-seq(\\d+)(?:-(\\d+))?"
         + Pattern.quote(SUFFIX));
     List<Path> mine = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(outDir,
         p -> backupName.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))) {
       files.forEach(mine::add);
     }
-    // the UTC stamp in the name sorts chronologically
-    mine.sort(Comparator.comparing(p -> p.getFileName().toString()));
+    // oldest first: by the UTC stamp (sorts as text), then by head seq and uniqueness suffix as numbers
+    // (as text, "seq10" would sort before "seq9" within one second)
+    mine.sort(Comparator.comparing((Path p) -> nameGroup(backupName, p, 1))
+        .thenComparingLong(p -> Long.parseLong(nameGroup(backupName, p, 2)))
+        .thenComparingLong(p -> {
+          String n = nameGroup(backupName, p, 3);
+          return n == null ? 1 : Long.parseLong(n);
+        }));
     List<Path> pruned = new ArrayList<>();
     for (int i = 0; i < mine.size() - retain; i++) {
       Files.delete(mine.get(i));
       pruned.add(mine.get(i));
     }
     return pruned;
+  }
+
+  private static String nameGroup(Pattern backupName, Path file, int group) {
+    var m = backupName.matcher(file.getFileName().toString());
+    if (!m.matches()) {
+      throw new IllegalStateException("not a backup name: " + file);
+    }
+    return m.group(group);
   }
 
   /** What a restore did. */

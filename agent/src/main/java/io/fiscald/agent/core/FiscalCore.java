@@ -48,6 +48,30 @@ public final class FiscalCore implements AutoCloseable {
     return writer.issue(request, taxed);
   }
 
+  /**
+   * As {@link #submit(ReceiptRequest)}, and stores the API's answer under {@code key} in the receipt's
+   * own transaction (null: no key).
+   */
+  public CompletableFuture<IssuedReceipt> submit(ReceiptRequest request, IdempotencyKey<IssuedReceipt> key) {
+    TaxedReceipt taxed;
+    try {
+      taxed = TaxCalculator.compute(request, profile.taxTable(), profile.taxRounding());
+    } catch (FiscalException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return writer.issue(request, taxed, key);
+  }
+
+  /** Opens a day, storing the API's answer under {@code key} in the same transaction. */
+  public FiscalDayRecord openDay(IdempotencyKey<FiscalDayRecord> key) {
+    return await(writer.openDay(key));
+  }
+
+  /** Closes the day, storing the API's answer under {@code key} in the same transaction. */
+  public DayReport closeDay(IdempotencyKey<DayReport> key) {
+    return await(writer.closeDay(key));
+  }
+
   /** Issues one receipt and waits for its commit. */
   public IssuedReceipt issue(ReceiptRequest request) {
     return await(submit(request));

@@ -7,7 +7,6 @@ import io.fiscald.agent.core.JournalSealer;
 import io.fiscald.agent.core.Timestamps;
 import io.fiscald.hal.sign.KeyAlgorithm;
 import io.fiscald.hal.sign.PublicKeys;
-import io.fiscald.hal.sign.SoftwareSigner;
 import io.fiscald.store.CanonicalJson;
 import io.fiscald.store.ChainHash;
 import io.fiscald.store.DeviceRecord;
@@ -46,6 +45,18 @@ public final class DeviceInitializer {
    */
   public static DeviceRecord init(Connection c, SecretStore secrets, String authority, String deviceId,
       String environment, KeyAlgorithm algorithm, DeviceSettings settings, Clock clock) {
+    return init(c, secrets, authority, deviceId, environment, algorithm, settings, SignerSetup.software(), Map.of(),
+        clock);
+  }
+
+  /**
+   * Creates a device whose key lives where {@code signer} says (software, PKCS#11 token, control
+   * unit); {@code env} supplies a token PIN variable. For a control unit, {@code algorithm} is
+   * replaced by the algorithm of the unit's own key.
+   */
+  public static DeviceRecord init(Connection c, SecretStore secrets, String authority, String deviceId,
+      String environment, KeyAlgorithm algorithm, DeviceSettings settings, SignerSetup signer,
+      Map<String, String> env, Clock clock) {
     if (!"sandbox".equals(environment) && !"production".equals(environment)) {
       throw new FiscalException(ErrorCode.INVALID_ARGUMENT,
           "environment must be sandbox or production, got '" + environment + "'");
@@ -54,7 +65,7 @@ public final class DeviceInitializer {
       st.execute("BEGIN IMMEDIATE");
       try {
         DeviceRecord device = initInTransaction(c, secrets, authority, deviceId, environment, algorithm, settings,
-            clock);
+            signer, env, clock);
         st.execute("COMMIT");
         return device;
       } catch (RuntimeException e) {
@@ -67,7 +78,8 @@ public final class DeviceInitializer {
   }
 
   private static DeviceRecord initInTransaction(Connection c, SecretStore secrets, String authority,
-      String deviceId, String environment, KeyAlgorithm algorithm, DeviceSettings settings, Clock clock) {
+      String deviceId, String environment, KeyAlgorithm requested, DeviceSettings settings, SignerSetup setup,
+      Map<String, String> env, Clock clock) {
     Devices.find(c).ifPresent(existing -> {
       throw new FiscalException(ErrorCode.DEVICE_ALREADY_INITIALISED, "this data directory already holds device "
           + existing.deviceId() + " (" + existing.authority() + ", " + existing.environment()
@@ -77,7 +89,15 @@ public final class DeviceInitializer {
       throw new FiscalException(ErrorCode.DEVICE_ALREADY_INITIALISED,
           "this data directory has a journal but no device row; it has been tampered with or is damaged");
     }
-    SoftwareSigner signer = DeviceKeys.create(c, secrets, algorithm);
+    // closed at the end: init only signs the first entry; the agent opens the module again when it starts
+    try (DeviceSigner signer = DeviceKeys.create(c, secrets, setup, requested, env)) {
+      return recordDevice(c, authority, deviceId, environment, signer, setup.config(), settings, clock);
+    }
+  }
+
+  private static DeviceRecord recordDevice(Connection c, String authority, String deviceId, String environment,
+      DeviceSigner signer, SignerConfig signerConfig, DeviceSettings settings, Clock clock) {
+    KeyAlgorithm algorithm = signer.algorithm();
     byte[] publicKey = signer.publicKey().getEncoded();
     String id = deviceId != null ? deviceId
         : "FD-" + PublicKeys.fingerprint(signer.publicKey()).substring(0, 10).toUpperCase(java.util.Locale.ROOT);
@@ -94,6 +114,9 @@ public final class DeviceInitializer {
     payload.put("keyAlgorithm", algorithm.name());
     payload.put("publicKey", Base64.getEncoder().encodeToString(publicKey));
     payload.put("settings", CanonicalJson.read(settingsJson));
+    if (!signerConfig.isSoftware()) {
+      payload.put("signer", signerConfig.describe()); // which module holds the key, for the auditor
+    }
     JournalEntry first = JournalSealer.seal(ChainHash.genesis(), 1, JournalKind.DEVICE_INITIALISED, createdAt,
         CanonicalJson.write(payload), signer);
     Journal.append(c, first);

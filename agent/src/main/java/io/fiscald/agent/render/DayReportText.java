@@ -3,6 +3,9 @@ package io.fiscald.agent.render;
 import io.fiscald.agent.core.DayReport;
 import io.fiscald.agent.device.DeviceSettings;
 import io.fiscald.agent.tax.Money;
+import io.fiscald.hal.print.DocumentBuilder;
+import io.fiscald.hal.print.PlainText;
+import io.fiscald.hal.print.PrintDocument;
 import java.util.Map;
 
 /** Renders an X or Z report as printer text. */
@@ -10,7 +13,12 @@ public final class DayReportText {
   private DayReportText() {}
 
   public static String render(DayReport report, DeviceSettings shop, int width) {
-    TextLayout t = new TextLayout(width);
+    return PlainText.render(document(report, shop, width).build());
+  }
+
+  /** The report laid out for paper of {@code width} columns; add a cut to print it. */
+  public static DocumentBuilder document(DayReport report, DeviceSettings shop, int width) {
+    DocumentBuilder t = new DocumentBuilder(width);
     t.center(shop.taxpayerName().toUpperCase(java.util.Locale.ROOT));
     if (shop.taxpayerTin() != null) {
       t.center("TIN: " + shop.taxpayerTin());
@@ -56,6 +64,11 @@ public final class DayReportText {
       }
     }
     t.doubleRule();
-    return t.toString();
+    return t;
+  }
+
+  /** The report as printed: the same lines, then the cut. */
+  public static PrintDocument paper(DayReport report, DeviceSettings shop, int width) {
+    return document(report, shop, width).cut().build();
   }
 }

@@ -3,6 +3,7 @@ package io.fiscald.agent.core.internal;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
 import io.fiscald.agent.core.DayReport;
+import io.fiscald.agent.core.IdempotencyKey;
 import io.fiscald.agent.core.IssuedReceipt;
 import io.fiscald.agent.device.DeviceSettings;
 import io.fiscald.agent.profile.AuthorityProfile;
@@ -75,6 +76,20 @@ public final class GroupCommitWriter implements AutoCloseable {
     return submit(new DayCommands.Close());
   }
 
+  /** As {@link #issue}, {@link #openDay}, {@link #closeDay}, storing the answer under {@code key} in the same transaction. */
+  public CompletableFuture<IssuedReceipt> issue(ReceiptRequest request, TaxedReceipt taxed,
+      IdempotencyKey<IssuedReceipt> key) {
+    return submit(IdempotentCommand.wrap(new IssueReceiptCommand(request, taxed), key));
+  }
+
+  public CompletableFuture<FiscalDayRecord> openDay(IdempotencyKey<FiscalDayRecord> key) {
+    return submit(IdempotentCommand.wrap(new DayCommands.Open(), key));
+  }
+
+  public CompletableFuture<DayReport> closeDay(IdempotencyKey<DayReport> key) {
+    return submit(IdempotentCommand.wrap(new DayCommands.Close(), key));
+  }
+
   public CompletableFuture<DayReport> xReport() {
     return submit(new DayCommands.XReport());
   }
@@ -116,9 +131,26 @@ public final class GroupCommitWriter implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
+      } catch (Error e) {
+        // out of memory, a broken class file...: this thread dies, but nobody may be left waiting forever
+        stopAfter(e, batch);
+        throw e;
       } finally {
         batch.clear();
       }
+    }
+  }
+
+  /** Fails the batch in hand and everything queued, and refuses new commands: the writer is gone. */
+  private void stopAfter(Error e, List<WriteCommand<?>> batch) {
+    accepting = false;
+    log.error("the fiscal writer stopped on {}; pending fiscal events were refused", e.toString());
+    rollbackQuietly();
+    FiscalException failure = new FiscalException(ErrorCode.INTERNAL,
+        "internal error: the fiscal writer stopped (" + e + "); restart fiscald", Map.of(), e);
+    batch.forEach(c -> c.future.completeExceptionally(failure)); // no effect on those already answered
+    for (WriteCommand<?> left; (left = queue.poll()) != null; ) {
+      left.future.completeExceptionally(failure);
     }
   }
 

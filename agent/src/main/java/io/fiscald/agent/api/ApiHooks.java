@@ -1,0 +1,134 @@
+package io.fiscald.agent.api;
+
+import io.fiscald.agent.core.ErrorCode;
+import io.fiscald.agent.core.FiscalException;
+import io.fiscald.store.ReceiptRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What the API asks of the parts built beside it: the printer's state, the authority's sync state,
+ * cancelling a receipt where the authority allows it, and extra readiness checks. Each has a
+ * default that is right for a device without printer or authority; the daemon replaces them with
+ * the real workers as they exist.
+ */
+public final class ApiHooks {
+  /** Cancels a receipt at the authority, or refuses with a FiscalException saying why not. */
+  public interface ReceiptCanceller {
+    Map<String, Object> cancel(ReceiptRecord receipt, Caller caller);
+  }
+
+  /** A reason the device cannot take receipts now (paper out, signer unplugged), or empty. */
+  public interface ReadinessCheck {
+    Optional<String> notReadyReason();
+  }
+
+  private final Supplier<PrinterState> printer;
+  private final Supplier<SyncStatus> sync;
+  private final ReceiptCanceller canceller;
+  private final List<ReadinessCheck> readiness;
+  private final Runnable printQueueChanged;
+  private final List<AutoCloseable> workers;
+
+  private ApiHooks(Builder b) {
+    this.workers = List.copyOf(b.workers);
+    this.printQueueChanged = b.printQueueChanged;
+    this.printer = b.printer;
+    this.sync = b.sync;
+    this.canceller = b.canceller;
+    this.readiness = List.copyOf(b.readiness);
+  }
+
+  /** No printer, no authority: every receipt is final (local profile). */
+  public static ApiHooks defaults(String authority) {
+    return builder(authority).build();
+  }
+
+  public static Builder builder(String authority) {
+    return new Builder(authority);
+  }
+
+  public PrinterState printerState() {
+    return printer.get();
+  }
+
+  public SyncStatus syncStatus() {
+    return sync.get();
+  }
+
+  public ReceiptCanceller canceller() {
+    return canceller;
+  }
+
+  public List<ReadinessCheck> readinessChecks() {
+    return readiness;
+  }
+
+  /** Workers started for these hooks (print worker, sync), stopped by the daemon before the agent closes. */
+  public List<AutoCloseable> workers() {
+    return workers;
+  }
+
+  /** Called after the API queued print jobs (a receipt, a reprint): wakes the print worker. */
+  public void printQueueChanged() {
+    printQueueChanged.run();
+  }
+
+  /** Builds hooks; unset ones keep their defaults. */
+  public static final class Builder {
+    private Supplier<PrinterState> printer = () -> PrinterState.NONE;
+    private Supplier<SyncStatus> sync;
+    private ReceiptCanceller canceller;
+    private final List<ReadinessCheck> readiness = new ArrayList<>();
+    private Runnable printQueueChanged = () -> { };
+    private final List<AutoCloseable> workers = new ArrayList<>();
+
+    private Builder(String authority) {
+      this.sync = () -> SyncStatus.none(authority);
+      this.canceller = (receipt, caller) -> {
+        throw new FiscalException(ErrorCode.CANCEL_NOT_ALLOWED, "the " + authority + " profile does not allow"
+            + " cancelling receipt " + receipt.receiptNumber() + ": a fiscal receipt stands once issued; issue a"
+            + " credit note (POST /v1/receipts with type CREDIT_NOTE and original.receiptNumber) to reverse it",
+            Map.of("receiptNumber", receipt.receiptNumber(), "authority", authority));
+      };
+    }
+
+    public Builder printer(Supplier<PrinterState> source) {
+      this.printer = source;
+      return this;
+    }
+
+    public Builder sync(Supplier<SyncStatus> source) {
+      this.sync = source;
+      return this;
+    }
+
+    public Builder canceller(ReceiptCanceller c) {
+      this.canceller = c;
+      return this;
+    }
+
+    public Builder readiness(ReadinessCheck check) {
+      this.readiness.add(check);
+      return this;
+    }
+
+    /** A worker the daemon stops (after the API, before the agent) when it stops. */
+    public Builder worker(AutoCloseable w) {
+      this.workers.add(w);
+      return this;
+    }
+
+    public Builder onPrintQueueChanged(Runnable r) {
+      this.printQueueChanged = r;
+      return this;
+    }
+
+    public ApiHooks build() {
+      return new ApiHooks(this);
+    }
+  }
+}

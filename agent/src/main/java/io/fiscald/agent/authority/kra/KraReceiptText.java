@@ -1,0 +1,281 @@
+package io.fiscald.agent.authority.kra;
+
+import io.fiscald.agent.core.FiscalReceipt;
+import io.fiscald.agent.device.DeviceSettings;
+import io.fiscald.agent.tax.Money;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The eTIMS receipt as a thermal printer prints it (TIS v2.0 as quoted in sheet §11): header with the PIN,
+ * buyer, lines with their band letters, totals, payments, items number, the per-band tax table, the
+ * {@code SCU INFORMATION} block with the QR code (§12) and the {@code TIS INFORMATION} block. Credit notes
+ * print negative amounts, the original's CU number and the approval sentence.
+ */
+public final class KraReceiptText {
+  /** TIS p.10, verbatim. */
+  public static final String CREDIT_NOTE_APPROVAL = "CREDIT NOTE IS APPROVED ONLY FOR ORIGINAL SALES RECEIPT";
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy");
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  private KraReceiptText() {}
+
+  public static String render(FiscalReceipt r, DeviceSettings shop, KraPrint p, int width) {
+    Text t = new Text(width);
+    int d = r.minorDigits();
+    boolean credit = p.label().credit();
+    PriceMode mode = r.pricesIncludeTax() ? PriceMode.INCLUSIVE : PriceMode.EXCLUSIVE;
+    KraRates rates = SalePayloadBuilder.ratesOfReceipt(r, p.rates());
+    List<KraLineAmounts> lines = new ArrayList<>();
+    for (FiscalReceipt.Line line : r.lines()) {
+      KraBand band = KraBand.of(line.taxCode()).orElseThrow();
+      lines.add(KraArithmetic.line(band, new BigDecimal(line.quantity()), new BigDecimal(line.unitPrice()),
+          Money.fromMinor(line.discountMinor(), d), rates.rate(band), mode));
+    }
+    KraTotals totals = KraArithmetic.totals(lines, rates);
+    boolean official = p.scu() != null && !p.label().watermarked();
+
+    if (!official) {
+      t.center("*** " + KraLabel.WATERMARK + " ***");
+    }
+    t.center("[KRA LOGO]");
+    t.center(shop.taxpayerName().toUpperCase(Locale.ROOT));
+    if (shop.branchName() != null) {
+      t.center(shop.branchName());
+    }
+    if (shop.branchAddress() != null) {
+      t.center(shop.branchAddress());
+    }
+    t.center("PIN: " + p.pin());
+    t.center(credit ? "CREDIT NOTE" : "TAX INVOICE");
+    if (p.label().mode() != SaleMode.NORMAL) {
+      t.center(p.label().mode().name() + " (" + p.label().name() + ")");
+    }
+    t.rule();
+    if (credit) {
+      t.left("ORIGINAL CU INVOICE NO.#: " + (p.originalCuInvoiceNo() == null ? "(pending)" : p.originalCuInvoiceNo()));
+      t.left("REASON: " + (r.reason() == null ? "" : r.reason()));
+    }
+    if (r.buyer() != null) {
+      if (r.buyer().tin() != null) {
+        t.left("Buyer PIN: " + r.buyer().tin());
+      }
+      if (r.buyer().name() != null) {
+        t.left("Buyer Name: " + r.buyer().name());
+      }
+    }
+    if (credit || r.buyer() != null) {
+      t.rule();
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      KraLineAmounts a = lines.get(i);
+      FiscalReceipt.Line line = r.lines().get(i);
+      t.left(line.name());
+      // Sheet §11: the line total carries its band letter, e.g. 6,720.00B; exempt prints A-EX.
+      String letter = a.band() == KraBand.A ? "A-EX" : a.band().name();
+      t.split("  " + plain(a.qty()) + " x " + price(a.prc()), signed(credit, a.splyAmt()) + letter);
+      if (a.dcAmt().signum() > 0) {
+        t.split("  discount " + plain(a.dcRt()) + "%", (credit ? "" : "-") + money(a.dcAmt()));
+      }
+    }
+    t.rule();
+    BigDecimal before = lines.stream().map(KraLineAmounts::splyAmt).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal discount = lines.stream().map(KraLineAmounts::dcAmt).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal exempt = lines.stream().filter(a -> a.band() == KraBand.A).map(KraLineAmounts::totAmt)
+        .reduce(BigDecimal.ZERO.setScale(2), BigDecimal::add);
+    t.split("TOTAL BEFORE DISCOUNT", signed(credit, before));
+    t.split("TOTAL DISCOUNT AWARDED", money(discount));
+    t.split("TAX EXEMPT", signed(credit, exempt));
+    t.split("SUB TOTAL", signed(credit, totals.totTaxblAmt()));
+    t.split("VAT", signed(credit, totals.totTaxAmt()));
+    t.split("TOTAL", signed(credit, totals.totAmt()));
+    t.rule();
+    for (FiscalReceipt.Paid paid : r.payments()) {
+      t.split(paid.method().replace('_', ' ') + (paid.reference() != null ? " " + paid.reference() : ""),
+          (credit ? "-" : "") + Money.formatGrouped(paid.amountMinor(), d));
+    }
+    if (r.changeMinor() > 0) {
+      t.split("CHANGE", Money.formatGrouped(r.changeMinor(), d));
+    }
+    t.split("ITEMS NUMBER", String.valueOf(lines.size()));
+    t.rule();
+    int c = (width - 12) / 2;
+    int[] cols = {12, c, width - 12 - c};
+    t.columns(cols, "RATE", "TAXABLE AMT", "VAT");
+    for (KraBand band : KraBand.ALL) {
+      boolean used = lines.stream().anyMatch(a -> a.band() == band);
+      // Sheet §11.5: all five bands by default (as a live certified receipt does); used only as a setting.
+      if (p.printUsedBandsOnly() && !used) {
+        continue;
+      }
+      t.columns(cols, bandLabel(band, totals.taxRt().get(band)), signed(credit, totals.taxblAmt().get(band)),
+          signed(credit, totals.taxAmt().get(band)));
+    }
+    if (credit) {
+      for (KraBand band : KraBand.ALL) {
+        if (lines.stream().anyMatch(a -> a.band() == band)) {
+          t.split("TOTAL " + bandLabel(band, totals.taxRt().get(band)),
+              "-" + money(totals.taxblAmt().get(band).add(totals.taxAmt().get(band))));
+          t.split("TOTAL TAX " + band, "-" + money(totals.taxAmt().get(band)));
+        }
+      }
+    }
+    t.rule();
+    t.center("SCU INFORMATION");
+    ScuSignature s = p.scu();
+    if (s == null) {
+      t.left("PENDING: not yet signed by the KRA control unit");
+      t.left("This slip is provisional; the fiscal receipt prints when the signature arrives.");
+    } else {
+      LocalDateTime cu = KraDates.parse(s.sdcDateTime()).orElse(null);
+      t.left(cu == null ? "Date: " + s.sdcDateTime() : "Date: " + DATE.format(cu) + "  Time: " + TIME.format(cu));
+      t.left("SCU ID: " + s.sdcId());
+      t.left("CU INVOICE NO.: " + s.cuInvoiceNo(p.cuInvoiceNoFormat()));
+      t.left("RECEIPT NUMBER: " + s.curRcptNo() + "/" + s.totRcptNo() + " " + p.label().name());
+      t.left("Internal Data:");
+      t.left(dashed(s.intrlData()));
+      t.left("Receipt Signature:");
+      t.left(dashed(s.rcptSign()));
+      t.left("QR code (verification URL):");
+      t.left(p.qrUrl());
+    }
+    t.rule();
+    t.center("TIS INFORMATION");
+    LocalDateTime issued = LocalDateTime.ofInstant(Instant.parse(r.issuedAt()), KraDates.NAIROBI);
+    t.left("Invoice Number: " + r.receiptNumber());
+    t.left("Date: " + DATE.format(issued) + "  Time: " + TIME.format(issued));
+    if (credit) {
+      t.left(CREDIT_NOTE_APPROVAL);
+    }
+    t.rule();
+    if (!official) {
+      t.center("*** " + KraLabel.WATERMARK + " ***");
+    }
+    t.center("THANK YOU");
+    return t.toString();
+  }
+
+  /** TIS §6.23.6/7: internal data and signature printed in groups of four joined by dashes. */
+  public static String dashed(String value) {
+    if (value == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(value.length() + value.length() / 4);
+    for (int i = 0; i < value.length(); i += 4) {
+      out.append(i == 0 ? "" : "-").append(value, i, Math.min(i + 4, value.length()));
+    }
+    return out.toString();
+  }
+
+  /** {@code A-EX}, {@code B-16.00%}, {@code D-NON-VAT} as the tax table prints a band. */
+  static String bandLabel(KraBand band, BigDecimal rate) {
+    if (band == KraBand.A && rate.signum() == 0) {
+      return "A-EX";
+    }
+    if (band == KraBand.D && rate.signum() == 0) {
+      return "D-NON-VAT";
+    }
+    return band + "-" + rate.setScale(2).toPlainString() + "%";
+  }
+
+  /** Credit notes print their amounts negative (TIS p.10); zero stays 0.00. */
+  private static String signed(boolean credit, BigDecimal amount) {
+    return (credit && amount.signum() != 0 ? "-" : "") + money(amount);
+  }
+
+  private static String money(BigDecimal amount) {
+    return Money.formatGrouped(amount.setScale(2, java.math.RoundingMode.UNNECESSARY).unscaledValue().longValueExact(), 2);
+  }
+
+  /** A unit price with at least 2 decimals, more if the POS sent more (fuel at 179.455). */
+  private static String price(BigDecimal value) {
+    return value.scale() < 2 ? value.setScale(2).toPlainString() : value.toPlainString();
+  }
+
+  private static String plain(BigDecimal value) {
+    return value.stripTrailingZeros().scale() < 0 ? value.setScale(0).toPlainString()
+        : value.stripTrailingZeros().toPlainString();
+  }
+
+  /** Fixed-width lines: centred, left, split left/right, columns, rules. */
+  private static final class Text {
+    private final int width;
+    private final StringBuilder out = new StringBuilder();
+
+    Text(int width) {
+      if (width < 32) {
+        throw new IllegalArgumentException("eTIMS receipts need at least 32 columns, got " + width);
+      }
+      this.width = width;
+    }
+
+    void center(String s) {
+      for (String line : wrap(s)) {
+        out.append(" ".repeat((width - line.length()) / 2)).append(line).append('\n');
+      }
+    }
+
+    void left(String s) {
+      for (String line : wrap(s)) {
+        out.append(line).append('\n');
+      }
+    }
+
+    void split(String left, String right) {
+      int room = width - right.length() - 1;
+      String l = left.length() > room ? left.substring(0, Math.max(0, room)) : left;
+      out.append(l).append(" ".repeat(Math.max(1, width - l.length() - right.length()))).append(right).append('\n');
+    }
+
+    void columns(int[] widths, String... cells) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < cells.length; i++) {
+        String cell = cells[i].length() > widths[i] ? cells[i].substring(0, widths[i]) : cells[i];
+        String pad = " ".repeat(widths[i] - cell.length());
+        line.append(i == 0 ? cell + pad : pad + cell);
+      }
+      out.append(line).append('\n');
+    }
+
+    void rule() {
+      out.append("-".repeat(width)).append('\n');
+    }
+
+    private List<String> wrap(String text) {
+      List<String> lines = new ArrayList<>();
+      StringBuilder line = new StringBuilder();
+      for (String word : text.split(" ")) {
+        while (word.length() > width) {
+          if (line.length() > 0) {
+            lines.add(line.toString());
+            line.setLength(0);
+          }
+          lines.add(word.substring(0, width));
+          word = word.substring(width);
+        }
+        if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+          lines.add(line.toString());
+          line.setLength(0);
+        }
+        if (line.length() > 0) {
+          line.append(' ');
+        }
+        line.append(word);
+      }
+      if (line.length() > 0 || lines.isEmpty()) {
+        lines.add(line.toString());
+      }
+      return lines;
+    }
+
+    @Override
+    public String toString() {
+      return out.toString();
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package io.fiscald.agent.print;
+
+import io.fiscald.agent.Agent;
+import io.fiscald.agent.core.ErrorCode;
+import io.fiscald.agent.core.FiscalException;
+import io.fiscald.agent.core.FiscalReceipt;
+import io.fiscald.agent.core.ReceiptCodec;
+import io.fiscald.agent.core.Timestamps;
+import io.fiscald.agent.profile.ReceiptSeal;
+import io.fiscald.hal.port.Backoff;
+import io.fiscald.hal.print.EscPosPrinter;
+import io.fiscald.hal.print.PrintDocument;
+import io.fiscald.hal.print.PrintOutcome;
+import io.fiscald.hal.print.PrinterException;
+import io.fiscald.hal.print.PrinterNotReadyException;
+import io.fiscald.hal.print.PrinterStatus;
+import io.fiscald.hal.print.PrinterUnreachableException;
+import io.fiscald.store.JournalEntry;
+import io.fiscald.store.Journal;
+import io.fiscald.store.PrintJob;
+import io.fiscald.store.PrintJobs;
+import io.fiscald.store.ReceiptRecord;
+import io.fiscald.store.Receipts;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the durable print queue to the receipt printer, oldest job first, on its own thread and its own
+ * database connection. The fiscal core has already committed each receipt with its print job, so a sale
+ * never waits for paper. A job is marked PRINTED only when the printer reports ready after it; a failure
+ * (offline, paper out, cover open, cable pulled) is recorded on the job, which stays PENDING, and the worker
+ * polls the printer's status with backoff until it is ready, then prints the job again. A retry whose
+ * earlier attempt may be partly on paper says so on the receipt, so a duplicate is never silent.
+ */
+public final class PrintWorker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PrintWorker.class);
+  /** Prefix of a recorded failure after which part of the receipt may be on paper. */
+  static final String PARTLY_PRINTED = "[partly printed] ";
+
+  /** How often to look for new jobs when idle, and the backoff while the printer is not ready. */
+  public record Settings(Duration pollInterval, Duration retryInitial, Duration retryMax) {
+    public static final Settings DEFAULT = new Settings(Duration.ofMillis(500), Duration.ofMillis(500),
+        Duration.ofSeconds(30));
+  }
+
+  /** Events for the demo, the API's webhooks and tests; called on the worker thread. */
+  public interface Listener {
+    default void printed(PrintJob job, String receiptNumber) {}
+
+    default void failed(PrintJob job, String receiptNumber, String error) {}
+
+    default void paperNearEnd(PrinterStatus status) {}
+  }
+
+  private final Agent agent;
+  private final EscPosPrinter printer;
+  private final Settings settings;
+  private final Listener listener;
+  private final Clock clock;
+  private final Object monitor = new Object();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private boolean wakeRequested;
+  private volatile PrinterState state;
+  private long printedJobs;
+
+  private PrintWorker(Agent agent, EscPosPrinter printer, Settings settings, Listener listener, Clock clock) {
+    this.agent = agent;
+    this.printer = printer;
+    this.settings = settings;
+    this.listener = listener;
+    this.clock = clock;
+    this.state = new PrinterState(printer.name(), "unknown", false, false, 0, 0, null, null);
+    this.thread = new Thread(this::run, "print-worker " + printer.name());
+    this.thread.setDaemon(true);
+  }
+
+  /** Starts draining the queue of {@code agent} to {@code printer}; close the worker to stop it (and the printer). */
+  public static PrintWorker start(Agent agent, EscPosPrinter printer, Settings settings, Listener listener) {
+    PrintWorker w = new PrintWorker(agent, printer, settings, listener == null ? new Listener() {} : listener,
+        Clock.systemUTC());
+    w.thread.start();
+    return w;
+  }
+
+  /** The printer as last seen: status, alert, queue. */
+  public PrinterState state() {
+    return state;
+  }
+
+  /** Looks for new jobs now rather than at the next poll (call after a receipt is issued). */
+  public void wake() {
+    synchronized (monitor) {
+      wakeRequested = true;
+      monitor.notifyAll();
+    }
+  }
+
+  /**
+   * Queues a reprint of {@code receiptNumber} as its next copy (marked COPY n) and returns the copy number.
+   *
+   * @throws FiscalException RECEIPT_NOT_FOUND when the device has no such receipt
+   */
+  public int reprint(String receiptNumber) {
+    try (Connection c = agent.newStateConnection()) {
+      ReceiptRecord row = Receipts.findByNumber(c, receiptNumber).orElseThrow(() -> new FiscalException(
+          ErrorCode.RECEIPT_NOT_FOUND, "no receipt " + receiptNumber + " on this device",
+          Map.of("receiptNumber", receiptNumber)));
+      long jobId = PrintJobs.enqueueReprint(c, row.id(), Timestamps.format(clock.instant()));
+      int copy = PrintJobs.find(c, jobId).orElseThrow().copy();
+      LOG.info("reprint of {} queued as copy {} (job {})", receiptNumber, copy, jobId);
+      wake();
+      return copy;
+    } catch (SQLException e) {
+      throw new FiscalException(ErrorCode.STORAGE_ERROR, "cannot close database connection: " + e.getMessage());
+    }
+  }
+
+  private void run() {
+    Backoff backoff = new Backoff(settings.retryInitial(), settings.retryMax());
+    try (Connection c = agent.newStateConnection()) {
+      while (running) {
+        try {
+          List<PrintJob> jobs = PrintJobs.pending(c, 20);
+          updateState(s -> new PrinterState(s.printer(), s.status(), s.ready(), s.paperNearEnd(),
+              PrintJobs.pendingCount(c), printedJobs, s.lastError(), s.lastPrintedAt()));
+          if (jobs.isEmpty()) {
+            pause(settings.pollInterval(), true);
+            continue;
+          }
+          boolean allPrinted = true;
+          for (PrintJob job : jobs) {
+            if (!running || !printOne(c, job)) {
+              allPrinted = false;
+              break; // keep the order: nothing after a failed job prints before it
+            }
+            backoff.reset();
+          }
+          if (!allPrinted && running) {
+            waitUntilReady(backoff);
+          }
+        } catch (RuntimeException e) {
+          // the store or a bug, not the printer: keep the worker alive, slow down, say why
+          LOG.error("print worker: {}", e.toString(), e);
+          pause(backoff.next(), false);
+        }
+      }
+    } catch (SQLException e) {
+      LOG.error("print worker: cannot close its database connection: {}", e.getMessage());
+    } finally {
+      printer.close();
+    }
+  }
+
+  /** Prints one job; false when the printer failed (the failure is recorded and the job stays PENDING). */
+  private boolean printOne(Connection c, PrintJob job) {
+    ReceiptRecord row = Receipts.findById(c, job.receiptId()).orElseThrow(() -> new IllegalStateException(
+        "print job " + job.id() + " refers to receipt row " + job.receiptId() + ", which does not exist"));
+    JournalEntry entry = Journal.get(c, row.journalSeq()).orElseThrow(() -> new IllegalStateException(
+        "receipt " + row.receiptNumber() + " has no journal entry " + row.journalSeq()));
+    FiscalReceipt receipt = ReceiptCodec.receipt(row.body());
+    ReceiptSeal seal = new ReceiptSeal(entry.seq(), entry.hash(), entry.signature());
+    List<String> block = agent.core().profile().fiscalBlock(receipt, seal);
+    String note = job.lastError() != null && job.lastError().startsWith(PARTLY_PRINTED)
+        ? "Attempt " + (job.attempts() + 1) + ": an earlier print was cut short"
+        : null;
+    PrintDocument doc = ReceiptDocument.build(receipt, agent.settings(), block, printer.profile().columns(),
+        new ReceiptDocument.Options(job.copy(), ReceiptQr.content(receipt, seal), note, true));
+    try {
+      PrintOutcome outcome = printer.print(doc);
+      String now = Timestamps.format(clock.instant());
+      PrintJobs.markPrinted(c, job.id(), now);
+      printedJobs++;
+      observe(outcome.after(), null, now);
+      LOG.debug("printed {}{} (job {}, {} bytes)", row.receiptNumber(), job.copy() > 0 ? " copy " + job.copy() : "",
+          job.id(), outcome.bytes());
+      listener.printed(job, row.receiptNumber());
+      return true;
+    } catch (PrinterException e) {
+      boolean sent = e instanceof PrinterNotReadyException nr ? nr.dataSent()
+          : e instanceof PrinterUnreachableException u && u.dataSent();
+      String error = (sent ? PARTLY_PRINTED : "") + e.getMessage();
+      PrintJobs.recordFailure(c, job.id(), error);
+      observe(e.lastStatus(), e.getMessage(), state.lastPrintedAt());
+      LOG.warn("print job {} ({}) failed, will retry when the printer is ready: {}", job.id(), row.receiptNumber(),
+          e.getMessage());
+      listener.failed(job, row.receiptNumber(), error);
+      return false;
+    }
+  }
+
+  /** Polls the printer's status with backoff until it reports ready (or the worker stops). */
+  private void waitUntilReady(Backoff backoff) {
+    while (running) {
+      pause(backoff.next(), false);
+      if (!running) {
+        return;
+      }
+      try {
+        PrinterStatus s = printer.status();
+        observe(s, s.ready() ? null : "printer " + printer.name() + " is not ready: " + s.describe(),
+            state.lastPrintedAt());
+        if (s.ready()) {
+          LOG.info("printer {} is ready again; resuming the queue", printer.name());
+          return;
+        }
+      } catch (PrinterException e) {
+        observe(e.lastStatus(), e.getMessage(), state.lastPrintedAt());
+        LOG.debug("printer {} still unavailable: {}", printer.name(), e.getMessage());
+      }
+    }
+  }
+
+  private void observe(PrinterStatus s, String error, String lastPrintedAt) {
+    PrinterState before = state;
+    boolean nearEnd = s != null && s.paperNearEnd() && !s.paperEnd();
+    if (nearEnd && !before.paperNearEnd()) {
+      LOG.warn("printer {}: paper near end - replace the roll soon", printer.name());
+      listener.paperNearEnd(s);
+    }
+    String status = s == null ? (error != null ? "unreachable" : "unknown") : s.describe();
+    updateState(old -> new PrinterState(printer.name(), status, s != null && s.ready() && error == null, nearEnd,
+        old.pendingJobs(), printedJobs, error, lastPrintedAt));
+  }
+
+  private void updateState(java.util.function.UnaryOperator<PrinterState> change) {
+    state = change.apply(state);
+  }
+
+  /** Waits {@code d}, or less when woken (only when {@code wakeable}: backoff waits are not cut short). */
+  private void pause(Duration d, boolean wakeable) {
+    long deadline = System.nanoTime() + d.toNanos();
+    synchronized (monitor) {
+      while (running) {
+        if (wakeable && wakeRequested) {
+          wakeRequested = false;
+          return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          monitor.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          running = false;
+        }
+      }
+    }
+  }
+
+  /** Stops after the job in hand and releases the printer's port. */
+  @Override
+  public void close() {
+    running = false;
+    synchronized (monitor) {
+      monitor.notifyAll();
+    }
+    try {
+      thread.join(Duration.ofSeconds(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

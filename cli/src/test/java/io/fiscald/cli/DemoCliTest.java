@@ -1,0 +1,49 @@
+package io.fiscald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fiscalctl demo}: the whole trading day, its JSON summary and what it leaves behind. */
+class DemoCliTest {
+  @TempDir Path tmp;
+
+  @Test
+  void demoJsonPrintsOneSummaryAndLeavesAClosedAuditedDay() {
+    Path data = tmp.resolve("shop");
+    Cli.Result demo = Cli.run("demo", "--json", "--data-dir", data.toString()).ok();
+
+    JsonNode summary = demo.json();
+    assertThat(summary.isObject()).isTrue();
+    assertThat(summary.path("receipts").asInt()).isEqualTo(7);
+    assertThat(summary.path("receiptNumbers")).hasSize(7);
+    assertThat(summary.path("dayClosed").asBoolean()).isTrue();
+    assertThat(summary.path("auditOk").asBoolean()).isTrue();
+    assertThat(summary.path("authority").asText()).isEqualTo("local");
+    assertThat(summary.path("dataDir").asText()).isEqualTo(data.toAbsolutePath().normalize().toString());
+    // the receipts and the Z report are for people: standard error, never mixed into the JSON
+    assertThat(demo.stderr()).contains("FISCAL INVOICE").contains("Z REPORT");
+    assertThat(demo.stdout()).doesNotContain("FISCAL INVOICE").doesNotContain("Z REPORT");
+
+    JsonNode status = Cli.run("--data-dir", data.toString(), "status", "--json").ok().json();
+    assertThat(status.path("day").path("status").asText()).isEqualTo("CLOSED");
+    assertThat(status.path("receipts").asLong()).isEqualTo(7);
+    assertThat(status.path("deviceId").asText()).isEqualTo(summary.path("deviceId").asText());
+
+    JsonNode audit = Cli.run("--data-dir", data.toString(), "audit", "verify", "--json").ok().json();
+    assertThat(audit.path("ok").asBoolean()).isTrue();
+    assertThat(audit.path("receipts").asLong()).isEqualTo(7);
+    assertThat(audit.path("entries").asLong()).isEqualTo(summary.path("journalEntries").asLong());
+  }
+
+  @Test
+  void demoWithoutJsonTellsTheStoryOnStandardOutput() {
+    Cli.Result demo = Cli.run("demo", "--data-dir", tmp.resolve("shop").toString()).ok();
+    assertThat(demo.stdout()).contains("FISCAL INVOICE").contains("CREDIT NOTE").contains("Z REPORT")
+        .contains("audit passed");
+    assertThat(demo.stdout().trim()).doesNotStartWith("{");
+  }
+}

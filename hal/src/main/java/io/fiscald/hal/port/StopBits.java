@@ -1,0 +1,4 @@
+package io.fiscald.hal.port;
+
+/** Serial stop bits. */
+public enum StopBits { ONE, ONE_POINT_FIVE, TWO }

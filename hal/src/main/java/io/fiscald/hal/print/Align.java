@@ -1,0 +1,4 @@
+package io.fiscald.hal.print;
+
+/** Horizontal alignment of a printed line. */
+public enum Align { LEFT, CENTER, RIGHT }
