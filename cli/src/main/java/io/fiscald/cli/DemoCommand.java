@@ -35,11 +35,13 @@ import picocli.CommandLine.Option;
  * audit — in a fresh temporary data directory unless {@code --data-dir} names one.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run a whole trading day on the embedded default (no hardware, no internet).",
-        "Creates a device, opens the day, issues a mix of receipts (several tax rates; cash, card and M-Pesa;",
-        "a credit and a debit note), prints them, closes the day with its Z report and audits the journal.",
+    description = {"Run a whole trading day on embedded simulators (no hardware, no internet).",
+        "By default (--authority zimra) registers a device with the embedded ZIMRA FDMS simulator, opens the day,",
+        "issues a mix of receipts (several taxes; cash, card and mobile money; a credit and a debit note), prints",
+        "them, syncs them to FDMS, closes the day on the till and on FDMS, shows FDMS's answer and audits the journal.",
+        "--authority local tells the same day without a tax authority; --authority kra against eTIMS.",
         "With --json, standard output carries only a summary; receipts and progress go to standard error.", "",
-        "Examples:", "  fiscalctl demo", "  fiscalctl demo --json", "  fiscalctl demo --data-dir /tmp/shop"})
+        "Examples:", "  fiscalctl demo", "  fiscalctl demo --json", "  fiscalctl demo --authority local --data-dir /tmp/shop"})
 final class DemoCommand extends BaseCommand {
   private static final List<String> SALES = List.of("01-groceries-cash.json", "02-electronics-card.json",
       "03-fuel-mpesa.json", "04-split-payment-buyer.json", "05-b2b-exclusive.json", "06-credit-note.json",
@@ -48,14 +50,22 @@ final class DemoCommand extends BaseCommand {
   @Option(names = "--width", defaultValue = "48", description = "Paper width in columns (default ${DEFAULT-VALUE}).")
   int width;
 
-  @Option(names = "--authority", defaultValue = "local", paramLabel = "NAME",
-      description = "local (default) or kra: the story against the embedded eTIMS simulator (VSCU), with a credit note.")
+  @Option(names = "--authority", defaultValue = "zimra", paramLabel = "NAME",
+      description = "zimra (default: the embedded FDMS simulator), local (no authority) or kra (the embedded eTIMS"
+          + " simulator, VSCU).")
   String authority;
 
   @Override
   int run() throws Exception {
     if ("kra".equals(authority)) {
       return KraDemo.run(this, width);
+    }
+    if ("zimra".equals(authority)) {
+      return ZimraDemo.run(this, width);
+    }
+    if (!"local".equals(authority)) {
+      throw new io.fiscald.agent.core.FiscalException(io.fiscald.agent.core.ErrorCode.INVALID_ARGUMENT,
+          "--authority must be zimra, local or kra, got '" + authority + "'", Map.of("field", "authority"));
     }
     PrintStream say = humanOut();
     long started = System.nanoTime();

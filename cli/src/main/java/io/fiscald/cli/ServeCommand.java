@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code fiscalctl serve}: runs fiscald, the daemon with the local API, until SIGTERM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Run fiscald: the fiscal core, webhooks, alerts and the local HTTP API (docs/API.md), until",
-        "SIGTERM or Ctrl-C, which stops it gracefully (no new requests, those in flight committed, lock released).",
+    description = {"Run fiscald: the fiscal core, the ZIMRA/KRA sync worker, webhooks, alerts and the local HTTP API",
+        "(docs/API.md), until SIGTERM or Ctrl-C, which stops it gracefully (no new requests, those in flight",
+        "committed, lock released).",
         "While it runs, fiscalctl day/receipt commands go through its API. Settings: <data-dir>/fiscald-api.json.",
         "", "Examples:", "  fiscalctl serve", "  fiscalctl serve --listen 127.0.0.1:9000",
         "  fiscalctl serve --listen 0.0.0.0:8719 --allow-remote"})
@@ -61,6 +62,7 @@ final class ServeCommand extends BaseCommand {
   /** The API's hooks: the print worker when a printer is given (its events become receipt.printed webhooks). */
   private ApiHooks hooks(io.fiscald.agent.Agent agent, io.fiscald.agent.api.WebhookDispatcher[] events) {
     ApiHooks.Builder b = ApiHooks.builder(agent.device().authority());
+    Runnable printWake = null;
     if (printer != null) {
       io.fiscald.agent.print.PrintWorker worker = io.fiscald.agent.print.PrintWorker.start(agent, printer.open(),
           io.fiscald.agent.print.PrintWorker.Settings.DEFAULT, new io.fiscald.agent.print.PrintWorker.Listener() {
@@ -71,6 +73,7 @@ final class ServeCommand extends BaseCommand {
               }
             }
           });
+      printWake = worker::wake;
       b.worker(worker).onPrintQueueChanged(worker::wake).printer(() -> {
         io.fiscald.agent.print.PrinterState s = worker.state();
         String state = s.paperNearEnd() ? "PAPER_NEAR_END"
@@ -80,6 +83,9 @@ final class ServeCommand extends BaseCommand {
             + (s.lastError() == null ? "" : " (" + s.lastError() + ")"));
       });
     }
+    // ZIMRA / KRA: the sync worker drains the outbox in the background, woken after each receipt
+    io.fiscald.agent.api.AuthorityWorkers.install(b, agent, io.fiscald.agent.sync.SyncWorker.Settings.DEFAULT,
+        Clock.systemUTC(), printWake);
     return b.build();
   }
 }

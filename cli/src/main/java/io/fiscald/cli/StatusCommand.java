@@ -60,6 +60,10 @@ final class StatusCommand extends BaseCommand {
       status.put("outboxPending", Outbox.pendingCount(c));
       status.put("outboxOldestPending", Outbox.oldestPending(c).orElse(null));
       status.put("printJobsPending", PrintJobs.pendingCount(c));
+      Map<String, Object> sync = io.fiscald.agent.sync.SyncState.view(c, device.authority());
+      if (sync != null) {
+        status.put("sync", sync); // ZIMRA / KRA: pending, offline since, last sync, last error
+      }
     }
     StringBuilder text = new StringBuilder();
     status.forEach((k, v) -> text.append(String.format("%-22s %s%n", k, v)));

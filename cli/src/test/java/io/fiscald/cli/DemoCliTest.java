@@ -12,9 +12,48 @@ class DemoCliTest {
   @TempDir Path tmp;
 
   @Test
+  void theDefaultDemoSyncsEveryReceiptToTheEmbeddedFdmsAndClosesTheDayThere() {
+    Path data = tmp.resolve("zimra-shop");
+    Cli.Result demo = Cli.run("demo", "--json", "--data-dir", data.toString()).ok();
+
+    JsonNode summary = demo.json();
+    assertThat(summary.path("authority").asText()).isEqualTo("zimra");
+    assertThat(summary.path("receipts").asInt()).isEqualTo(7);
+    assertThat(summary.path("receiptNumbers")).hasSize(7);
+    assertThat(summary.path("receiptNumbers").get(5).asText()).isEqualTo("30199-CRN-000001");
+    assertThat(summary.path("synced").asInt()).isEqualTo(7);
+    assertThat(summary.path("pending").asInt()).isZero();
+    assertThat(summary.path("rejected").asInt()).isZero();
+    // what FDMS (the simulator) holds, not what the till believes
+    assertThat(summary.path("serverReceiptGlobalNos").toString()).isEqualTo("[1,2,3,4,5,6,7]");
+    assertThat(summary.path("serverValidationErrors").asInt()).isZero();
+    assertThat(summary.path("serverDayStatus").asText()).isEqualTo("FiscalDayClosed");
+    assertThat(summary.path("closedDayOnServer").asInt()).isEqualTo(1);
+    assertThat(summary.path("currency").asText()).isEqualTo("USD");
+    assertThat(summary.path("dayClosed").asBoolean()).isTrue();
+    assertThat(summary.path("auditOk").asBoolean()).isTrue();
+    assertThat(summary.path("printed").asInt()).isEqualTo(7);
+    assertThat(demo.stderr()).contains("FISCAL INVOICE").contains("CREDIT NOTE").contains("Z REPORT")
+        .contains("Verification code: ").contains("fiscalDayStatus      FiscalDayClosed");
+    assertThat(demo.stdout()).doesNotContain("FISCAL INVOICE");
+
+    JsonNode status = Cli.run("--data-dir", data.toString(), "status", "--json").ok().json();
+    assertThat(status.path("day").path("status").asText()).isEqualTo("CLOSED");
+    assertThat(status.path("receipts").asLong()).isEqualTo(7);
+    JsonNode audit = Cli.run("--data-dir", data.toString(), "audit", "verify", "--json").ok().json();
+    assertThat(audit.path("ok").asBoolean()).isTrue();
+    assertThat(audit.path("receipts").asLong()).isEqualTo(7);
+
+    // the embedded FDMS starts empty each run: a second run in the same directory is refused, not half-done
+    Cli.Result again = Cli.run("demo", "--json", "--data-dir", data.toString());
+    assertThat(again.exitCode()).isNotZero();
+    assertThat(again.stdout() + again.stderr()).contains("fresh data directory");
+  }
+
+  @Test
   void demoJsonPrintsOneSummaryAndLeavesAClosedAuditedDay() {
     Path data = tmp.resolve("shop");
-    Cli.Result demo = Cli.run("demo", "--json", "--data-dir", data.toString()).ok();
+    Cli.Result demo = Cli.run("demo", "--authority", "local", "--json", "--data-dir", data.toString()).ok();
 
     JsonNode summary = demo.json();
     assertThat(summary.isObject()).isTrue();
@@ -41,7 +80,7 @@ class DemoCliTest {
 
   @Test
   void demoWithoutJsonTellsTheStoryOnStandardOutput() {
-    Cli.Result demo = Cli.run("demo", "--data-dir", tmp.resolve("shop").toString()).ok();
+    Cli.Result demo = Cli.run("demo", "--authority", "local", "--data-dir", tmp.resolve("shop").toString()).ok();
     assertThat(demo.stdout()).contains("FISCAL INVOICE").contains("CREDIT NOTE").contains("Z REPORT")
         .contains("audit passed");
     assertThat(demo.stdout().trim()).doesNotStartWith("{");

@@ -128,7 +128,8 @@ class PrinterCliTest {
 
   @Test
   void theDemoPrintsEveryReceiptThroughTheEmulatorAndRecoversFromPaperOut() throws Exception {
-    Cli.Result demo = Cli.run("demo", "--json", "--data-dir", tmp.resolve("shop").toString()).ok();
+    Cli.Result demo = Cli.run("demo", "--authority", "local", "--json", "--data-dir", tmp.resolve("shop").toString())
+        .ok();
     JsonNode summary = demo.json();
     assertThat(summary.path("printed").asInt()).isEqualTo(7);
     Path png = Path.of(summary.path("paperRollPng").asText());

@@ -58,6 +58,11 @@ public final class Daemon implements AutoCloseable {
     try {
       h = hooks.apply(agent);
       webhooks = WebhookDispatcher.start(agent, config, h, clock);
+      for (AutoCloseable w : h.workers()) {
+        if (w instanceof io.fiscald.agent.sync.SyncWorker sync) {
+          sync.publishTo(webhooks::publish); // receipt.synced / receipt.rejected
+        }
+      }
       server = ApiServer.start(agent, config, h, webhooks, clock);
       try (Connection c = agent.newStateConnection()) {
         TokenService.NewToken token = TokenService.renew(c, LOCAL_TOKEN_NAME, Role.TECHNICIAN, clock);
