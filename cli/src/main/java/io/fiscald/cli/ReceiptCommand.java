@@ -161,8 +161,14 @@ final class ReceiptCommand {
         FiscalReceipt receipt = ReceiptCodec.receipt(row.body());
         ReceiptSeal seal = new ReceiptSeal(entry.seq(), entry.hash(), entry.signature());
         if (text && !json()) {
-          var block = AuthorityProfiles.forDevice(device, settings).fiscalBlock(receipt, seal);
-          System.out.print(ReceiptText.render(receipt, settings, block, 0, width));
+          var profile = AuthorityProfiles.forDevice(device, settings);
+          if (io.fiscald.agent.authority.zimra.ZimraProfile.NAME.equals(device.authority())) {
+            // the Receipt48 header comes from the stored getConfig, read here without a writer
+            profile = io.fiscald.agent.authority.zimra.ZimraProfile.forDevice(device, c, java.time.Clock.systemUTC());
+          }
+          var block = profile.fiscalBlock(receipt, seal);
+          System.out.print(ReceiptText.render(receipt, settings, block, profile.header(receipt).orElse(null), 0,
+              width));
           return 0;
         }
         Map<String, Object> view = new LinkedHashMap<>();

@@ -165,7 +165,8 @@ final class ZimraDemo {
           }
           var block = agent.core().profile().fiscalBlock(r.receipt(), r.seal());
           say.println();
-          say.print(ReceiptText.render(r.receipt(), shop, block, 0, width));
+          say.print(ReceiptText.render(r.receipt(), shop, block,
+              agent.core().profile().header(r.receipt()).orElse(null), 0, width));
           if (issued.size() == 3 && printer.awaitPaperOut()) {
             printer.tell(say);
             say.println("(the shop keeps selling while the printer waits for paper)");

@@ -33,13 +33,20 @@ class DemoCliTest {
     assertThat(summary.path("dayClosed").asBoolean()).isTrue();
     assertThat(summary.path("auditOk").asBoolean()).isTrue();
     assertThat(summary.path("printed").asInt()).isEqualTo(7);
-    assertThat(demo.stderr()).contains("FISCAL INVOICE").contains("CREDIT NOTE").contains("Z REPORT")
-        .contains("Verification code: ").contains("fiscalDayStatus      FiscalDayClosed");
-    assertThat(demo.stdout()).doesNotContain("FISCAL INVOICE");
+    // a VAT payer's invoice is a FISCAL TAX INVOICE, headed by the taxpayer data from getConfig (sheet §13)
+    assertThat(demo.stderr()).contains("FISCAL TAX INVOICE").contains("CREDIT NOTE").contains("Z REPORT")
+        .contains("Verification code: ").contains("fiscalDayStatus      FiscalDayClosed")
+        .contains("VAT No: 220012345").contains("CREDITED INVOICE").contains("DEBITED INVOICE");
+    assertThat(demo.stdout()).doesNotContain("FISCAL TAX INVOICE");
 
     JsonNode status = Cli.run("--data-dir", data.toString(), "status", "--json").ok().json();
     assertThat(status.path("day").path("status").asText()).isEqualTo("CLOSED");
     assertThat(status.path("receipts").asLong()).isEqualTo(7);
+    // receipt show --text prints the Receipt48 header from the stored getConfig
+    String shown = Cli.run("--data-dir", data.toString(), "receipt", "show", "30199-CRN-000001", "--text").ok()
+        .stdout();
+    assertThat(shown).contains("TIN: 2000123456", "VAT No: 220012345", "CREDIT NOTE", "CREDITED INVOICE",
+        "Invoice No: 6/6", "Device ID: 30199", "Verification code: ");
     JsonNode audit = Cli.run("--data-dir", data.toString(), "audit", "verify", "--json").ok().json();
     assertThat(audit.path("ok").asBoolean()).isTrue();
     assertThat(audit.path("receipts").asLong()).isEqualTo(7);

@@ -9,6 +9,8 @@ import io.fiscald.sim.kra.BranchSnapshot;
 import io.fiscald.sim.kra.EtimsEndpoint;
 import io.fiscald.sim.kra.EtimsFaults;
 import io.fiscald.sim.kra.EtimsSimulator;
+import io.fiscald.sim.kra.InvoiceLine;
+import io.fiscald.sim.kra.StockMove;
 import io.fiscald.sim.kra.Transport;
 import io.fiscald.store.CanonicalJson;
 import io.fiscald.store.Counters;
@@ -110,6 +112,8 @@ class KraCrashTest {
       step(p, 3);
       kills += kill(p);
       releaseAndSettle();
+      // The simulator stops counting a call as held before it processes it: wait for the commit itself.
+      await(null, "eTIMS committing the held sale", () -> accepted() == 4);
       assertThat(accepted()).isEqualTo(4);
 
       // 3. The restart begins by reconciling that number: killed while the lookup is held.
@@ -192,6 +196,38 @@ class KraCrashTest {
       AcceptedInvoice note = branch.invoices().get(25);
       assertThat(note.rcptTyCd()).isEqualTo("R");
       assertThat(note.orgInvcNo()).isEqualTo(1);
+
+      // Stock (sheet §14, §16): per item exactly one opening stock in, a sale-out (11) for every unit sold, a
+      // return-in (03) for every unit credited, so eTIMS's stock is the opening less the net quantity sold.
+      Map<String, java.math.BigDecimal> sold = new java.util.TreeMap<>();
+      Map<String, java.math.BigDecimal> credited = new java.util.TreeMap<>();
+      for (AcceptedInvoice inv : branch.invoices()) {
+        for (InvoiceLine l : inv.items()) {
+          (inv.rcptTyCd().equals("R") ? credited : sold).merge(l.itemCd(), l.qty(), java.math.BigDecimal::add);
+        }
+      }
+      assertThat(sold.values().stream().reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add))
+          .isEqualByComparingTo("71");
+      assertThat(credited.values().stream().reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add))
+          .isEqualByComparingTo("1");
+      assertThat(sold).hasSize(4);
+      for (String itemCd : sold.keySet()) {
+        java.math.BigDecimal out = moved(branch, itemCd, "11");
+        java.math.BigDecimal in = moved(branch, itemCd, "03");
+        java.math.BigDecimal creditedQty = credited.getOrDefault(itemCd, java.math.BigDecimal.ZERO);
+        assertThat(out).as("stock out of %s", itemCd).isEqualByComparingTo(sold.get(itemCd));
+        assertThat(in).as("return in of %s", itemCd).isEqualByComparingTo(creditedQty);
+        assertThat(out.subtract(in)).as("net stock out of %s", itemCd)
+            .isEqualByComparingTo(sold.get(itemCd).subtract(creditedQty));
+        assertThat(branch.stockMoves().stream().filter(m -> m.sarTyCd().equals("06"))
+            .flatMap(m -> m.items().stream()).filter(l -> l.itemCd().equals(itemCd)).toList())
+            .as("opening stock in of %s", itemCd).singleElement()
+            .satisfies(l -> assertThat(l.qty()).isEqualByComparingTo("1000"));
+        assertThat(branch.stockQuantities().get(itemCd)).as("eTIMS stock of %s", itemCd)
+            .isEqualByComparingTo(new java.math.BigDecimal("1000").subtract(sold.get(itemCd)).add(creditedQty));
+      }
+      assertThat(branch.stockMoves()).extracting(StockMove::sarNo)
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, branch.stockMoves().size()).boxed().toList());
 
       // Local state: nothing pending or refused, each receipt's signature names eTIMS's invoice for it.
       Map<String, Long> invcNoByReceipt = new LinkedHashMap<>();
@@ -327,6 +363,13 @@ class KraCrashTest {
     EtimsFaults f = sim.faults();
     f.releaseStalled();
     await(null, "held calls to finish", () -> f.stalledNow() == 0);
+  }
+
+  /** The quantity of {@code itemCd} in eTIMS's accepted stock moves of type {@code sarTyCd}. */
+  private static java.math.BigDecimal moved(BranchSnapshot branch, String itemCd, String sarTyCd) {
+    return branch.stockMoves().stream().filter(m -> m.sarTyCd().equals(sarTyCd)).flatMap(m -> m.items().stream())
+        .filter(l -> l.itemCd().equals(itemCd)).map(StockMove.Line::qty)
+        .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
   }
 
   private int accepted() {

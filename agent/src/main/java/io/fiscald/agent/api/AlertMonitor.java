@@ -30,7 +30,7 @@ public final class AlertMonitor {
   public record Alert(String code, String severity, String message, String since) {}
 
   private final Agent agent;
-  private final ApiConfig.AlertThresholds limits;
+  private volatile ApiConfig.AlertThresholds limits;
   private final ApiHooks hooks;
   private final Clock clock;
   private final BiConsumer<String, Map<String, Object>> publish;
@@ -46,12 +46,18 @@ public final class AlertMonitor {
     this.publish = publish;
   }
 
+  /** Replaces the thresholds; the next evaluation uses them (raising or clearing what they change). */
+  void thresholds(ApiConfig.AlertThresholds newLimits) {
+    this.limits = newLimits;
+  }
+
   public List<Alert> active() {
     return List.copyOf(active.values());
   }
 
   /** Re-evaluates every condition on {@code c} and publishes what changed. */
   synchronized void evaluate(Connection c) {
+    ApiConfig.AlertThresholds limits = this.limits;
     Instant now = clock.instant();
     Map<String, String[]> found = new LinkedHashMap<>(); // code -> {severity, message}
     SyncStatus sync = hooks.syncStatus();

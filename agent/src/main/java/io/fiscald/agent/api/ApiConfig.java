@@ -153,7 +153,10 @@ public record ApiConfig(
       throw broken(file, "it must hold one JSON object");
     }
     List<String> known = List.of("listen", "threads", "rateLimitPerSecond", "rateLimitBurst", "idempotencyTtlHours",
-        "webhookMaxAttempts", "webhookInitialBackoffSeconds", "webhookMaxBackoffSeconds");
+        "webhookMaxAttempts", "webhookInitialBackoffSeconds", "webhookMaxBackoffSeconds",
+        "alertAuthorityUnreachableMinutes", "alertMinSyncSuccessRate", "alertSyncRateWindowMinutes",
+        "alertDayCloseWarningMinutes", "alertCertificateExpiryWarningDays", "alertMaxClockDriftSeconds",
+        "alertMinFreeDiskMegabytes");
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!known.contains(name)) {
@@ -176,13 +179,48 @@ public record ApiConfig(
         throw broken(file, "idempotencyTtlHours must be at least 1");
       }
       return new ApiConfig(listen, false, threads, rate, burst, ttl, attempts, initial, max, c.webhookTimeout,
-          c.alerts);
+          alerts(root, file, c.alerts));
     } catch (FiscalException e) {
       if (e.code() == ErrorCode.CONFIG_INVALID) {
         throw e;
       }
       throw broken(file, e.getMessage());
     }
+  }
+
+  /** The alert thresholds, each overridable on its own; a threshold of zero or less is refused. */
+  private static AlertThresholds alerts(JsonNode root, Path file, AlertThresholds d) {
+    Duration unreachable = positive(root, "alertAuthorityUnreachableMinutes", file)
+        .map(Duration::ofMinutes).orElse(d.authorityUnreachable());
+    double rate = d.minSyncSuccessRate();
+    if (root.has("alertMinSyncSuccessRate")) {
+      rate = number(root, "alertMinSyncSuccessRate", file);
+      if (rate <= 0 || rate > 1) {
+        throw broken(file, "'alertMinSyncSuccessRate' must be a fraction above 0 and at most 1, e.g. 0.9");
+      }
+    }
+    Duration window = positive(root, "alertSyncRateWindowMinutes", file).map(Duration::ofMinutes)
+        .orElse(d.syncRateWindow());
+    Duration dayClose = positive(root, "alertDayCloseWarningMinutes", file).map(Duration::ofMinutes)
+        .orElse(d.dayCloseWarning());
+    Duration certificate = positive(root, "alertCertificateExpiryWarningDays", file).map(Duration::ofDays)
+        .orElse(d.certificateExpiryWarning());
+    Duration drift = positive(root, "alertMaxClockDriftSeconds", file).map(Duration::ofSeconds)
+        .orElse(d.maxClockDrift());
+    long disk = positive(root, "alertMinFreeDiskMegabytes", file).map(mb -> mb * 1024L * 1024L)
+        .orElse(d.minFreeDiskBytes());
+    return new AlertThresholds(unreachable, rate, window, dayClose, certificate, drift, disk, d.checkInterval());
+  }
+
+  private static java.util.Optional<Long> positive(JsonNode root, String name, Path file) {
+    if (!root.has(name)) {
+      return java.util.Optional.empty();
+    }
+    int value = integer(root, name, file);
+    if (value < 1) {
+      throw broken(file, "'" + name + "' must be at least 1, got " + value);
+    }
+    return java.util.Optional.of((long) value);
   }
 
   private static String text(JsonNode root, String name, Path file) {

@@ -7,8 +7,8 @@ import java.time.Clock;
 /**
  * Wires the tax authority into the daemon: the device's {@link SyncWorker} (ZIMRA or KRA) runs in the
  * background, feeds {@link ApiHooks#syncStatus()} (status, metrics, the authority alerts), is woken after
- * each receipt, and is stopped with the daemon. Its {@code receipt.synced} / {@code receipt.rejected}
- * events reach the webhook dispatcher once {@link Daemon#start} has started it.
+ * each receipt, and is stopped with the daemon. The {@code receipt.synced} / {@code receipt.rejected}
+ * events are derived by the webhook dispatcher from the outbox rows the worker settles.
  */
 public final class AuthorityWorkers {
   private AuthorityWorkers() {}

@@ -60,7 +60,8 @@ public final class Daemon implements AutoCloseable {
       webhooks = WebhookDispatcher.start(agent, config, h, clock);
       for (AutoCloseable w : h.workers()) {
         if (w instanceof io.fiscald.agent.sync.SyncWorker sync) {
-          sync.publishTo(webhooks::publish); // receipt.synced / receipt.rejected
+          WebhookDispatcher d = webhooks; // receipt.synced / receipt.rejected come from the outbox: just wake it
+          sync.publishTo((type, data) -> d.wake());
         }
       }
       server = ApiServer.start(agent, config, h, webhooks, clock);

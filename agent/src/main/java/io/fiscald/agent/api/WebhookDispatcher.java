@@ -11,7 +11,10 @@ import io.fiscald.agent.core.JournalKind;
 import io.fiscald.agent.core.ReceiptCodec;
 import io.fiscald.agent.core.Timestamps;
 import io.fiscald.agent.tax.Money;
+import io.fiscald.agent.sync.SyncWorker;
 import io.fiscald.store.Meta;
+import io.fiscald.store.Outbox;
+import io.fiscald.store.OutboxMessage;
 import io.fiscald.store.WebhookDelivery;
 import io.fiscald.store.WebhookSubscription;
 import io.fiscald.store.Webhooks;
@@ -46,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * Delivers events to subscribed URLs at least once, from the durable {@code webhook_deliveries}
  * queue, with exponential backoff and a dead-letter state. Receipt and day events are read from the
  * journal behind a cursor that moves in the same transaction as the deliveries it queues, so an
- * event is never lost across a crash; other parts publish events with {@link #publish}.
+ * event is never lost across a crash; receipt.synced and receipt.rejected come the same way from the
+ * outbox rows the authority settled (behind {@code webhooks.outbox_cursor}); other parts publish
+ * events with {@link #publish}.
  *
  * <p>Each delivery is a POST of {@code {"id","type","createdAt","deviceId","data"}} with headers
  * {@code Fiscald-Event-Id}, {@code Fiscald-Event-Type} and
@@ -58,6 +63,8 @@ public final class WebhookDispatcher implements AutoCloseable {
   public static final List<String> EVENT_TYPES = List.of("receipt.issued", "receipt.synced", "receipt.rejected",
       "receipt.printed", "day.closed", "alert.raised", "alert.cleared");
   static final String CURSOR = "webhooks.journal_cursor";
+  /** Highest outbox id already turned into receipt.synced / receipt.rejected events. */
+  static final String OUTBOX_CURSOR = "webhooks.outbox_cursor";
   private static final int BATCH = 200;
 
   private final Agent agent;
@@ -94,6 +101,10 @@ public final class WebhookDispatcher implements AutoCloseable {
       if (Meta.get(d.conn, CURSOR).isEmpty()) {
         Meta.put(d.conn, CURSOR, Long.toString(io.fiscald.store.Journal.last(d.conn).map(e -> e.seq()).orElse(0L)));
       }
+      if (Meta.get(d.conn, OUTBOX_CURSOR).isEmpty()) { // settled rows from before webhooks existed: no backlog
+        Meta.put(d.conn, OUTBOX_CURSOR, Long.toString(d.settledHead()));
+      }
+      d.feedFromOutbox(); // what was settled while no daemon ran (fiscalctl sync, a crash after the answer)
     }
     d.thread.start();
     return d;
@@ -105,8 +116,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   /**
    * Queues {@code type} with {@code data} for every subscription that wants it, durably, and returns
-   * the event id. For events that are not in the journal: receipt.synced, receipt.rejected,
-   * receipt.printed, alerts.
+   * the event id. For events that are neither in the journal nor in the outbox: receipt.printed, alerts.
    */
   public String publish(String type, Map<String, ?> data) {
     String id = "evt-" + UUID.randomUUID();
@@ -137,6 +147,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       long waitMillis = 1000;
       try {
         feedFromJournal();
+        feedFromOutbox();
         waitMillis = deliverDue();
         Instant now = scheduling.instant();
         if (!now.isBefore(nextAlertCheck)) {
@@ -215,6 +226,62 @@ public final class WebhookDispatcher implements AutoCloseable {
         Meta.put(conn, CURSOR, Long.toString(seq));
       }
     });
+  }
+
+  /** The id below the first pending outbox row (or the last row when none is pending). */
+  private long settledHead() {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT COALESCE((SELECT min(id) - 1 FROM outbox"
+        + " WHERE status = 'PENDING'), (SELECT max(id) FROM outbox), 0)");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0L;
+    } catch (SQLException e) {
+      throw new FiscalException(ErrorCode.STORAGE_ERROR, "cannot read the outbox: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Turns outbox rows the authority settled (SENT, REJECTED) into receipt.synced / receipt.rejected
+   * deliveries and moves the outbox cursor, in one transaction, in id order, stopping at the first row
+   * still pending. The event id is derived from the outbox id, so it never changes.
+   */
+  private synchronized void feedFromOutbox() {
+    long cursor = Long.parseLong(Meta.get(conn, OUTBOX_CURSOR).orElse("0"));
+    List<OutboxMessage> rows = new ArrayList<>();
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT id FROM outbox WHERE id > ? ORDER BY id LIMIT ?")) {
+      ps.setLong(1, cursor);
+      ps.setInt(2, BATCH);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          OutboxMessage m = Outbox.get(conn, rs.getLong(1)).orElse(null);
+          if (m == null || "PENDING".equals(m.status())) {
+            break; // authorities settle in order: later rows wait for this one
+          }
+          rows.add(m);
+        }
+      }
+    } catch (SQLException e) {
+      throw new FiscalException(ErrorCode.STORAGE_ERROR, "cannot read the outbox: " + e.getMessage());
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    inTransaction(() -> {
+      for (OutboxMessage m : rows) {
+        Map.Entry<String, Map<String, Object>> e = SyncWorker.eventOf(m);
+        if (e != null) {
+          String id = outboxEventId(agent.device().deviceId(), m.id());
+          String at = m.sentAt() != null ? m.sentAt() : Timestamps.format(clock.instant());
+          enqueue(id, e.getKey(), eventBody(id, e.getKey(), at, e.getValue()));
+        }
+        Meta.put(conn, OUTBOX_CURSOR, Long.toString(m.id()));
+      }
+    });
+  }
+
+  /** The id of the receipt.synced / receipt.rejected event of outbox row {@code outboxId}: the same on every replay. */
+  static String outboxEventId(String deviceId, long outboxId) {
+    return "evt-" + deviceId + "-outbox-" + outboxId;
   }
 
   private void enqueue(String id, String type, String body) {

@@ -170,7 +170,8 @@ public final class PrintWorker implements AutoCloseable {
     String note = job.lastError() != null && job.lastError().startsWith(PARTLY_PRINTED)
         ? "Attempt " + (job.attempts() + 1) + ": an earlier print was cut short"
         : null;
-    PrintDocument doc = ReceiptDocument.build(receipt, agent.settings(), block, printer.profile().columns(),
+    PrintDocument doc = ReceiptDocument.build(receipt, agent.settings(), block,
+        agent.core().profile().header(receipt).orElse(null), printer.profile().columns(),
         new ReceiptDocument.Options(job.copy(), ReceiptQr.content(receipt, seal), note, true));
     try {
       PrintOutcome outcome = printer.print(doc);

@@ -47,4 +47,12 @@ public interface AuthorityProfile {
 
   /** The fiscal block printed under the totals: verification code, signature, authority data. */
   List<String> fiscalBlock(FiscalReceipt receipt, ReceiptSeal seal);
+
+  /**
+   * The authority's own receipt header and layout rules, or empty (the default) for the generic header
+   * from the device settings.
+   */
+  default Optional<ReceiptHeader> header(FiscalReceipt receipt) {
+    return Optional.empty();
+  }
 }

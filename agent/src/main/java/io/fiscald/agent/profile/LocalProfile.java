@@ -43,12 +43,7 @@ public final class LocalProfile implements AuthorityProfile {
 
   @Override
   public String receiptNumber(ReceiptType type, long invoiceNo) {
-    String prefix = switch (type) {
-      case INVOICE -> "INV";
-      case CREDIT_NOTE -> "CRN";
-      case DEBIT_NOTE -> "DBN";
-    };
-    return String.format("%s-%06d", prefix, invoiceNo);
+    return String.format("%s-%06d", type.numberPrefix(), invoiceNo);
   }
 
   @Override

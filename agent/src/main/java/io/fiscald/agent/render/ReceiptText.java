@@ -22,4 +22,11 @@ public final class ReceiptText {
     return PlainText.render(ReceiptDocument.build(r, shop, fiscalBlock, width,
         ReceiptDocument.Options.screen(copyNumber)));
   }
+
+  /** As above, with the authority's header and layout rules ({@code AuthorityProfile.header}) or null. */
+  public static String render(FiscalReceipt r, DeviceSettings shop, List<String> fiscalBlock,
+      io.fiscald.agent.profile.ReceiptHeader header, int copyNumber, int width) {
+    return PlainText.render(ReceiptDocument.build(r, shop, fiscalBlock, header, width,
+        ReceiptDocument.Options.screen(copyNumber)));
+  }
 }

@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * The daemon's background sync: one thread per device that drains the authority's outbox in order,
  * on a schedule and when {@link #wake woken} after a receipt, backs off while the authority is
  * unreachable, runs the driver's periodic work (ZIMRA ping and certificate renewal), and keeps the
- * {@link SyncStatus} that status, metrics and alerts read. Outcomes become {@code receipt.synced} and
- * {@code receipt.rejected} events for the sink given to {@link #publishTo} (held until it is given).
+ * {@link SyncStatus} that status, metrics and alerts read. Each settled receipt is reported to the sink
+ * given to {@link #publishTo} (held until it is given); the durable {@code receipt.synced} and
+ * {@code receipt.rejected} webhook events are derived from the outbox rows themselves ({@link #eventOf}),
+ * so none is lost if the process dies between the authority's answer and the event.
  */
 public final class SyncWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncWorker.class);
@@ -99,7 +101,19 @@ public final class SyncWorker implements AutoCloseable {
     return w;
   }
 
-  /** Where events go (the webhook dispatcher's publish); events produced before are delivered now. */
+  /**
+   * The {@code receipt.synced} / {@code receipt.rejected} event type and data for an outbox row the
+   * authority settled, or null for a row still pending or not about a receipt.
+   */
+  public static Map.Entry<String, Map<String, Object>> eventOf(io.fiscald.store.OutboxMessage row) {
+    SyncDriver.Event e = SyncEvents.of(row == null ? null : row.authority(), row);
+    return e == null ? null : Map.entry(e.type(), e.data());
+  }
+
+  /**
+   * Who hears of each settled receipt (the daemon wakes the webhook dispatcher, which reads the outbox);
+   * outcomes produced before are passed on now.
+   */
   public void publishTo(BiConsumer<String, Map<String, Object>> events) {
     List<SyncDriver.Event> pending;
     synchronized (signal) {

@@ -102,18 +102,23 @@ class AuthoritySyncDaemonTest {
       technician = TokenService.create(c, "tech", Role.TECHNICIAN, clock).token().revealUtf8();
       admin = TokenService.create(c, "boss", Role.ADMIN, clock).token().revealUtf8();
     }
-    daemon = Daemon.start(dir, TestDevice.ENV, config(), agent -> {
-      ApiHooks.Builder b = ApiHooks.builder(agent.device().authority());
-      assertThat(AuthorityWorkers.install(b, agent, PACING, clock, null)).isNotNull();
-      return b.build();
-    }, clock);
-    client = new ApiClient(daemon.server().baseUri());
+    startDaemon(dir, config());
     ApiClient.Answer sub = client.post("/v1/webhooks", admin, "sub-1", "{\"url\": \"http://127.0.0.1:"
         + receiver.getAddress().getPort() + "/hook\", \"events\": [\"receipt.synced\", \"receipt.rejected\","
         + " \"alert.raised\", \"alert.cleared\"], \"secret\": \"a-long-shared-secret-0123456789\"}");
     assertThat(sub.status()).as("%s", sub).isEqualTo(201);
     ApiClient.Answer open = client.post("/v1/day/open", technician, "open-1", "");
     assertThat(open.status()).as("%s", open).isEqualTo(201);
+  }
+
+  /** Starts the daemon on {@code dir} with its authority's sync worker (the subscriptions are in the database). */
+  void startDaemon(DataDirectory dir, ApiConfig config) {
+    daemon = Daemon.start(dir, TestDevice.ENV, config, agent -> {
+      ApiHooks.Builder b = ApiHooks.builder(agent.device().authority());
+      assertThat(AuthorityWorkers.install(b, agent, PACING, clock, null)).isNotNull();
+      return b.build();
+    }, clock);
+    client = new ApiClient(daemon.server().baseUri());
   }
 
   String sell(String key, String body) {
@@ -338,6 +343,93 @@ class AuthoritySyncDaemonTest {
         assertThat(events).noneMatch(synced(refused));
       }
       assertThat(sim.branch(KRA_PIN, "00").invcNos()).isEmpty();
+    }
+  }
+
+  @Test
+  void aReceiptSyncedWhileNoDaemonRanBecomesAReceiptSyncedEventWithAStableIdAtTheNextStart() throws Exception {
+    EtimsSimulator sim = EtimsSimulator.start(EtimsSimulator.Options.defaults());
+    try (sim) {
+      DataDirectory dir = kraDevice(sim, true);
+      serve(dir);
+      String deviceId = daemon.agent().device().deviceId();
+      sim.faults().refuseConnections(true);
+      String first = sell("sale-1", ApiFixture.SALE);
+      await("the receipt pending", () -> status().path("queues").path("outboxPending").asLong() == 1);
+      daemon.close();
+      daemon = null;
+
+      // the authority takes it while no daemon (no webhook dispatcher) runs: like a fiscalctl sync, or a
+      // daemon killed between eTIMS's answer and the event
+      sim.faults().refuseConnections(false);
+      try (io.fiscald.agent.Agent agent = io.fiscald.agent.Agent.open(dir, TestDevice.ENV, clock)) {
+        SyncWorker worker = SyncWorker.forDevice(agent, PACING, clock);
+        try {
+          await("the receipt at eTIMS", () -> sim.branch(KRA_PIN, "00").invcNos().size() == 1
+              && Long.valueOf(0).equals(storedSyncState(dir, "kra").get("pending")));
+        } finally {
+          worker.close();
+        }
+      }
+      synchronized (events) {
+        assertThat(events).noneMatch(synced(first));
+      }
+
+      startDaemon(dir, config());
+      JsonNode event = awaitEvent("receipt.synced from the outbox at start", synced(first));
+      long outboxId = event.path("data").path("outboxId").asLong();
+      assertThat(event.path("id").asText()).isEqualTo("evt-" + deviceId + "-outbox-" + outboxId);
+      try (Connection c = Database.openReadOnly(dir.database())) {
+        assertThat(io.fiscald.store.Outbox.get(c, outboxId).orElseThrow().status()).isEqualTo("SENT");
+      }
+
+      // another restart: the event is not produced again under another id
+      daemon.close();
+      startDaemon(dir, config());
+      String second = sell("sale-2", ApiFixture.SALE);
+      JsonNode next = awaitEvent("receipt.synced for the receipt after the restart", synced(second));
+      assertThat(next.path("id").asText()).isEqualTo("evt-" + deviceId + "-outbox-"
+          + next.path("data").path("outboxId").asLong());
+      synchronized (events) {
+        assertThat(events.stream().filter(synced(first)).map(e -> e.path("id").asText()).distinct())
+            .containsExactly(event.path("id").asText());
+        assertThat(events.stream().filter(synced(second)).map(e -> e.path("id").asText()).distinct()).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  void aZimraCertificateNearItsExpiryAndClockDriftAreAlertedAndClearedWithTheirThresholds() throws Exception {
+    FdmsSimulator sim = FdmsSimulator.start(FdmsSimulator.Options.builder()
+        .clock(Clock.system(ZoneId.of("Africa/Harare"))).build());
+    try (sim) {
+      sim.addDevice(FdmsDevice.builder(ZIMRA_DEVICE, "SN-001", "ABC12345").build());
+      DataDirectory dir = new DataDirectory(tmp.resolve("till"));
+      ZimraOnboarding.register(dir, TestDevice.ENV, new ZimraOnboarding.Request(ZIMRA_DEVICE, "SN-001",
+          Secret.ofUtf8("ABC12345"), "sandbox", sim.baseUrl(), sim.caCertificatePem(), KeyAlgorithm.EC_P256, "USD",
+          null), clock);
+      serve(dir);
+      awaitEvent("receipt.synced", synced(sell("sale-1", ZIMRA_SALE))); // FDMS's answers give the drift
+      await("certificate expiry and clock drift known", () -> status().path("certificateExpiresAt").isTextual()
+          && status().path("clockDriftSeconds").isNumber());
+      assertThat(hasAlert(status(), "CERTIFICATE_EXPIRING")).isFalse();
+      assertThat(hasAlert(status(), "CLOCK_DRIFT")).isFalse();
+
+      ApiConfig.AlertThresholds base = config().alerts();
+      // a warning window longer than the certificate's life, and any measured drift counted as too much
+      daemon.webhooks().alerts().thresholds(new ApiConfig.AlertThresholds(base.authorityUnreachable(),
+          base.minSyncSuccessRate(), base.syncRateWindow(), base.dayCloseWarning(), Duration.ofDays(3650),
+          Duration.ofSeconds(-1), base.minFreeDiskBytes(), base.checkInterval()));
+      awaitEvent("CERTIFICATE_EXPIRING raised", alert("alert.raised", "CERTIFICATE_EXPIRING"));
+      awaitEvent("CLOCK_DRIFT raised", alert("alert.raised", "CLOCK_DRIFT"));
+      assertThat(hasAlert(status(), "CERTIFICATE_EXPIRING")).isTrue();
+      assertThat(hasAlert(status(), "CLOCK_DRIFT")).isTrue();
+
+      daemon.webhooks().alerts().thresholds(base);
+      awaitEvent("CERTIFICATE_EXPIRING cleared", alert("alert.cleared", "CERTIFICATE_EXPIRING"));
+      awaitEvent("CLOCK_DRIFT cleared", alert("alert.cleared", "CLOCK_DRIFT"));
+      assertThat(hasAlert(status(), "CERTIFICATE_EXPIRING")).isFalse();
+      assertThat(hasAlert(status(), "CLOCK_DRIFT")).isFalse();
     }
   }
 }

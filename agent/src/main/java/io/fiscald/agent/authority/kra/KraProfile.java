@@ -94,12 +94,7 @@ public final class KraProfile implements AuthorityProfile {
   /** Our own number, sent as {@code trdInvcNo}; eTIMS's {@code invcNo} is allocated at transmit time (sheet §13). */
   @Override
   public String receiptNumber(ReceiptType type, long invoiceNo) {
-    String prefix = switch (type) {
-      case INVOICE -> "INV";
-      case CREDIT_NOTE -> "CRN";
-      case DEBIT_NOTE -> "DBN";
-    };
-    return String.format("%s-%06d", prefix, invoiceNo);
+    return String.format("%s-%06d", type.numberPrefix(), invoiceNo);
   }
 
   /** Refuses what eTIMS cannot take before it is journalled; records the label. */

@@ -80,26 +80,36 @@ final class KraStock {
     }
   }
 
-  /** Sends queued moves in order; false when eTIMS could not take one now (it stays queued). */
+  /**
+   * Sends queued moves in order; false when eTIMS could not take one now (it stays queued). Each move is
+   * removed from the queue in the same transaction that advances the {@code sarNo} counter.
+   */
   boolean flush() {
     while (true) {
       ArrayNode queue = queueDoc();
       if (queue.isEmpty()) {
         return true;
       }
-      JsonNode move = queue.get(0);
-      if (!send(move)) {
+      if (!send(queue.get(0))) {
         return false;
       }
-      ArrayNode rest = queueDoc();
-      rest.remove(0);
-      KraState.putDocument(c, QUEUE, rest, now());
     }
   }
 
+  /**
+   * Sends the head of the queue. Its {@code sarNo} is written on the queued move before the call, so a move
+   * whose answer was lost (timeout, dropped connection, kill) goes again with the same number. eTIMS has no
+   * lookup for stock movements: if it then expects exactly that number + 1, the earlier send is taken as
+   * committed (the device is the only writer of its branch's sarNo sequence) and the move is not sent again.
+   */
   private boolean send(JsonNode move) {
+    boolean resend = move.hasNonNull("sarNo");
+    long sarNo = resend ? move.get("sarNo").asLong() : counter() + 1;
+    if (!resend) {
+      long pinned = sarNo;
+      inTransaction(() -> pinHead(pinned));
+    }
     for (int heal = 0; heal < 3; heal++) {
-      long sarNo = Counters.get(c, KraState.stockCounter(config.pin(), config.bhfId())) + 1;
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("sarNo", sarNo);
       body.put("orgSarNo", 0); // an integer, never null (sheet §13)
@@ -160,13 +170,28 @@ final class KraStock {
         return false;
       }
       if (r.succeeded()) {
-        Counters.set(c, KraState.stockCounter(config.pin(), config.bhfId()), sarNo);
+        long done = sarNo;
+        inTransaction(() -> settleHead(done));
         return masters(move);
       }
       OptionalLong expected = expectedSarNo(r.resultMsg());
+      if (expected.isPresent() && resend && expected.getAsLong() == sarNo + 1) {
+        // The earlier send of this number was committed; its answer was lost.
+        log.warn("eTIMS expects sarNo {} after a resend of {}: the earlier send was committed; not sending it again",
+            expected.getAsLong(), sarNo);
+        long done = sarNo;
+        inTransaction(() -> settleHead(done));
+        return masters(move);
+      }
       if (expected.isPresent() && expected.getAsLong() != sarNo) {
-        log.warn("eTIMS expected sarNo {} where {} was sent; healing", expected.getAsLong(), sarNo);
-        Counters.set(c, KraState.stockCounter(config.pin(), config.bhfId()), expected.getAsLong() - 1);
+        long next = expected.getAsLong();
+        log.warn("eTIMS expected sarNo {} where {} was sent; healing", next, sarNo);
+        inTransaction(() -> {
+          Counters.set(c, KraState.stockCounter(config.pin(), config.bhfId()), next - 1);
+          pinHead(next);
+        });
+        sarNo = next;
+        resend = false;
         continue;
       }
       if (r.transientFailure()) {
@@ -175,9 +200,50 @@ final class KraStock {
       }
       // A refused move cannot block sales for ever: logged as an alert, dropped from the queue.
       log.warn("ALERT eTIMS refused stock move {} ({}): {}", sarNo, move.get("sarTyCd").asText(), r.describe());
+      inTransaction(() -> settleHead(-1));
       return true;
     }
     return false;
+  }
+
+  private long counter() {
+    return Counters.get(c, KraState.stockCounter(config.pin(), config.bhfId()));
+  }
+
+  /** Writes {@code sarNo} on the head of the queue (before it is sent). */
+  private void pinHead(long sarNo) {
+    ArrayNode queue = queueDoc();
+    ((ObjectNode) queue.get(0)).put("sarNo", sarNo);
+    KraState.putDocument(c, QUEUE, queue, now());
+  }
+
+  /** The head is done: removed from the queue and, unless refused ({@code sarNo < 1}), the counter advanced. */
+  private void settleHead(long sarNo) {
+    if (sarNo > 0 && counter() < sarNo) {
+      Counters.set(c, KraState.stockCounter(config.pin(), config.bhfId()), sarNo);
+    }
+    ArrayNode rest = queueDoc();
+    rest.remove(0);
+    KraState.putDocument(c, QUEUE, rest, now());
+  }
+
+  private void inTransaction(Runnable work) {
+    try (java.sql.Statement st = c.createStatement()) {
+      if (!c.getAutoCommit()) {
+        work.run();
+        return;
+      }
+      st.execute("BEGIN IMMEDIATE");
+      try {
+        work.run();
+        st.execute("COMMIT");
+      } catch (RuntimeException e) {
+        st.execute("ROLLBACK");
+        throw e;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new io.fiscald.store.StoreException("KRA stock state could not be written: " + e.getMessage(), e);
+    }
   }
 
   /** The new remaining quantity of each item moved ({@code saveStockMaster}, after its stock IO). */

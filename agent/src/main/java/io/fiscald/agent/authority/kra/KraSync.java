@@ -86,6 +86,9 @@ public final class KraSync {
     for (int i = 0; i < max; i++) {
       Optional<OutboxMessage> head = Outbox.nextPending(c, KraProfile.NAME);
       if (head.isEmpty()) {
+        if (config.trackStock()) {
+          stock.flush(); // stock moves left over from an earlier run (best effort: they stay queued)
+        }
         break;
       }
       OutboxMessage m = head.get();
@@ -120,14 +123,12 @@ public final class KraSync {
       inflight = Optional.empty();
     }
     long invcNo;
+    ScuSignature reconciled = null;
     if (inflight.isPresent()) {
       invcNo = inflight.get().get("invcNo").asLong();
       Reconciled r = reconcile(invcNo, receipt);
-      if (r.signature != null) {
-        accept(m, receipt, invcNo, r.signature, "reconciled after an unanswered call");
-        return Step.SENT;
-      }
-      if (r.error != null) {
+      reconciled = r.signature;
+      if (r.error != null && reconciled == null) {
         return transientFailure(m, r.error, true);
       }
       // 001: not registered, so the same number goes again (sheet §13).
@@ -141,7 +142,23 @@ public final class KraSync {
     } catch (Blocked b) {
       return transientFailure(m, b.getMessage(), inflight.isPresent());
     } catch (FiscalException e) {
+      if (reconciled != null) {
+        // eTIMS has the sale: settle it; its stock out cannot be built (logged as an alert).
+        log.warn("ALERT the stock out of {} cannot be queued: {}", receipt.receiptNumber(), e.getMessage());
+        accept(m, receipt, invcNo, reconciled, "reconciled after an unanswered call", null, null);
+        return Step.SENT;
+      }
       return reject(m, receipt, e.getMessage(), null, inflight.isPresent());
+    }
+    if (reconciled != null) {
+      KraSale sale = null;
+      try {
+        sale = SalePayloadBuilder.build(receipt, ctx);
+      } catch (FiscalException e) {
+        log.warn("ALERT the stock out of {} cannot be queued: {}", receipt.receiptNumber(), e.getMessage());
+      }
+      accept(m, receipt, invcNo, reconciled, "reconciled after an unanswered call", ctx, sale);
+      return Step.SENT;
     }
 
     for (int heal = 0; heal <= MAX_HEALS; heal++) {
@@ -172,13 +189,7 @@ public final class KraSync {
         long number = ctx.invcNo();
         ScuSignature signature = ScuSignature.read(response.data(), number, sdcId(), mrcNo())
             .orElseGet(() -> new ScuSignature(number, 0, 0, null, null, null, sdcId(), mrcNo()));
-        accept(m, receipt, number, signature, null);
-        if (config.trackStock()) {
-          SaleContext sold = ctx;
-          KraSale built = sale;
-          inTransaction(() -> stock.afterSale(sold.items(), built.lines(), sold.label().credit()));
-          stock.flush();
-        }
+        accept(m, receipt, number, signature, null, ctx, sale);
         return Step.SENT;
       }
       if (response.duplicate()) {
@@ -186,7 +197,7 @@ public final class KraSync {
         for (long k = ctx.invcNo(); k >= Math.max(1, ctx.invcNo() - MAX_RECONCILE_SCAN); k--) {
           Reconciled r = reconcile(k, receipt);
           if (r.signature != null && r.ours) {
-            accept(m, receipt, k, r.signature, "confirmed as invoice " + k + " after 994");
+            accept(m, receipt, k, r.signature, "confirmed as invoice " + k + " after 994", ctx, sale);
             return Step.SENT;
           }
         }
@@ -203,7 +214,7 @@ public final class KraSync {
           for (long k = Math.max(ctx.invcNo(), next - MAX_RECONCILE_SCAN); k < next; k++) {
             Reconciled r = reconcile(k, receipt);
             if (r.signature != null && r.ours) {
-              accept(m, receipt, k, r.signature, "found registered as " + k + " while healing");
+              accept(m, receipt, k, r.signature, "found registered as " + k + " while healing", ctx, sale);
               return Step.SENT;
             }
           }
@@ -358,8 +369,12 @@ public final class KraSync {
         ours, null);
   }
 
-  /** eTIMS has the sale: the counter advances, the signature is stored, the in-flight note is cleared, at once. */
-  private void accept(OutboxMessage m, FiscalReceipt receipt, long invcNo, ScuSignature signature, String note) {
+  /**
+   * eTIMS has the sale: the counter advances, the signature is stored, the in-flight note is cleared and (when
+   * tracking stock) its stock out / return in is queued, at once; then queued stock moves are sent.
+   */
+  private void accept(OutboxMessage m, FiscalReceipt receipt, long invcNo, ScuSignature signature, String note,
+      SaleContext ctx, KraSale sale) {
     Map<String, Object> stored = new LinkedHashMap<>(signature.toMap());
     stored.put("label", receipt.type() == ReceiptType.CREDIT_NOTE ? KraLabel.NC.name() : KraLabel.NS.name());
     stored.put("cuInvoiceNo", signature.cuInvoiceNo(config.cuInvoiceNoFormat()));
@@ -374,9 +389,15 @@ public final class KraSync {
       }
       Outbox.markSent(c, m.id(), KraJson.write(stored), sentAt);
       clearInflight();
+      if (config.trackStock() && ctx != null && sale != null) {
+        stock.afterSale(ctx.items(), sale.lines(), ctx.label().credit());
+      }
     });
     log.info("eTIMS accepted {} as invoice {} (CU {}){}", receipt.receiptNumber(), invcNo,
         stored.get("cuInvoiceNo"), note == null ? "" : ", " + note);
+    if (config.trackStock()) {
+      stock.flush();
+    }
   }
 
   /** A refusal for good: the number is released (the counter did not move), the reason stays on the row. */

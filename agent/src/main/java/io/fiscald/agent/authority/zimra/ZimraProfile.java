@@ -7,6 +7,7 @@ import io.fiscald.agent.core.FiscalReceipt;
 import io.fiscald.agent.core.ReceiptCodec;
 import io.fiscald.agent.profile.AuthorityContext;
 import io.fiscald.agent.profile.AuthorityProfile;
+import io.fiscald.agent.profile.ReceiptHeader;
 import io.fiscald.agent.profile.ReceiptSeal;
 import io.fiscald.agent.receipt.ReceiptType;
 import io.fiscald.agent.tax.TaxRate;
@@ -152,12 +153,7 @@ public final class ZimraProfile implements AuthorityProfile {
    */
   @Override
   public String receiptNumber(ReceiptType type, long invoiceNo) {
-    String prefix = switch (type) {
-      case INVOICE -> "INV";
-      case CREDIT_NOTE -> "CRN";
-      case DEBIT_NOTE -> "DBN";
-    };
-    return String.format("%d-%s-%06d", deviceId, prefix, invoiceNo);
+    return String.format("%d-%s-%06d", deviceId, type.numberPrefix(), invoiceNo);
   }
 
   @Override
@@ -252,6 +248,67 @@ public final class ZimraProfile implements AuthorityProfile {
     String url = f.getOrDefault(ZimraReceipts.QR_URL, "");
     out.add(url.contains("/") ? url.substring(0, url.lastIndexOf('/') + 1) : url);
     return out;
+  }
+
+  /**
+   * The Receipt48 header (SPEC §10.1–10.3, sheet §13): taxpayer name, TIN, VAT number, branch name (when it
+   * differs), address and contacts from getConfig; the title by receipt type and VAT status; the BUYER block;
+   * the CREDITED / DEBITED INVOICE block of a note; HS codes, the number of items, {@code Invoice total, CUR},
+   * and the tax table for VAT payers only. Empty before getConfig was stored (the generic header is printed).
+   */
+  @Override
+  public Optional<ReceiptHeader> header(FiscalReceipt receipt) {
+    ZimraConfig cfg = config.get();
+    if (cfg == null) {
+      return Optional.empty();
+    }
+    List<String> lines = new ArrayList<>();
+    if (cfg.taxPayerTin() != null) {
+      lines.add("TIN: " + cfg.taxPayerTin());
+    }
+    if (cfg.vatPayer()) {
+      lines.add("VAT No: " + cfg.vatNumber());
+    }
+    if (cfg.deviceBranchName() != null && !cfg.deviceBranchName().isBlank()
+        && !cfg.deviceBranchName().trim().equalsIgnoreCase(cfg.taxPayerName().trim())) {
+      lines.add(cfg.deviceBranchName());
+    }
+    if (cfg.address() != null && !cfg.address().printable().isEmpty()) {
+      lines.add(cfg.address().printable());
+    }
+    if (cfg.email() != null && !cfg.email().isBlank()) {
+      lines.add("Email: " + cfg.email());
+    }
+    if (cfg.phoneNo() != null && !cfg.phoneNo().isBlank()) {
+      lines.add("Tel: " + cfg.phoneNo());
+    }
+    String title = switch (receipt.type()) {
+      case INVOICE -> cfg.vatPayer() ? "FISCAL TAX INVOICE" : "FISCAL INVOICE";
+      case CREDIT_NOTE -> "CREDIT NOTE";
+      case DEBIT_NOTE -> "DEBIT NOTE";
+    };
+    List<String> buyer = new ArrayList<>();
+    if (receipt.buyer() != null) {
+      buyer.add("BUYER");
+      if (receipt.buyer().name() != null) {
+        buyer.add("Name: " + receipt.buyer().name());
+      }
+      if (receipt.buyer().tin() != null) {
+        buyer.add("TIN: " + receipt.buyer().tin());
+      }
+    }
+    List<String> reference = new ArrayList<>();
+    Map<String, String> f = receipt.authorityFields();
+    if (receipt.type().isNote() && f.containsKey(ZimraReceipts.ORIGINAL_GLOBAL_NO)) {
+      reference.add(receipt.type() == ReceiptType.CREDIT_NOTE ? "CREDITED INVOICE" : "DEBITED INVOICE");
+      reference.add("Device Serial No: " + f.getOrDefault(ZimraReceipts.DEVICE_SERIAL, serial(cfg)));
+      reference.add("Invoice No: " + f.get(ZimraReceipts.ORIGINAL_GLOBAL_NO));
+      reference.add("Date: " + f.getOrDefault(ZimraReceipts.ORIGINAL_DATE, "").replace('T', ' '));
+      reference.add("Customer reference No: " + f.getOrDefault(ZimraReceipts.ORIGINAL_INVOICE_NO,
+          String.valueOf(receipt.originalNumber())));
+    }
+    return Optional.of(new ReceiptHeader(cfg.taxPayerName(), lines, title, buyer, reference, true,
+        "Invoice total, " + receipt.currency(), true, cfg.vatPayer()));
   }
 
   private ZimraConfig requireConfig() {
