@@ -153,21 +153,27 @@ final class DemoCommand extends BaseCommand {
     summary.put("dayNo", z.dayNo());
     summary.put("dayClosed", true);
     DayReport.CurrencyTotals kes = z.currencies().get(0);
-    summary.put("currency", kes.currency());
-    summary.put("dayTotal", Money.format(kes.totalMinor(), kes.minorDigits()));
-    summary.put("dayTax", Money.format(kes.taxMinor(), kes.minorDigits()));
-    summary.put("auditOk", audit.ok());
-    summary.put("journalEntries", audit.entriesChecked());
-    summary.put("printed", printed.printed());
-    summary.put("printerPort", printed.port());
-    summary.put("paperRollPng", printed.paperRollPng().toString());
-    summary.put("elapsedMs", (System.nanoTime() - started) / 1_000_000);
+    putDayTotalsAndChecks(summary, kes, audit, printed, started);
     step(say, "Summary");
     result(summary, String.format("%d receipts issued on day %d, day closed, total %s %s (tax %s), audit %s.%n"
             + "Look around: fiscalctl --data-dir %s status | receipt show %s --text | journal export --out j.jsonl",
         issued.size(), z.dayNo(), kes.currency(), summary.get("dayTotal"), summary.get("dayTax"),
         audit.ok() ? "passed" : "FAILED", dir.root(), issued.get(0).receipt().receiptNumber()));
     return audit.ok() ? 0 : 1;
+  }
+
+  /** The summary fields every demo story ends with: the day's totals, the audit, the printer, the time taken. */
+  static void putDayTotalsAndChecks(Map<String, Object> summary, DayReport.CurrencyTotals totals, AuditReport audit,
+      DemoPrinter.Result printed, long startedNanos) {
+    summary.put("currency", totals.currency());
+    summary.put("dayTotal", Money.format(totals.totalMinor(), totals.minorDigits()));
+    summary.put("dayTax", Money.format(totals.taxMinor(), totals.minorDigits()));
+    summary.put("auditOk", audit.ok());
+    summary.put("journalEntries", audit.entriesChecked());
+    summary.put("printed", printed.printed());
+    summary.put("printerPort", printed.port());
+    summary.put("paperRollPng", printed.paperRollPng().toString());
+    summary.put("elapsedMs", (System.nanoTime() - startedNanos) / 1_000_000);
   }
 
   private static void step(PrintStream say, String title) {

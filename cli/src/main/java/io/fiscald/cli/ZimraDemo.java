@@ -18,7 +18,6 @@ import io.fiscald.agent.device.DataDirectory;
 import io.fiscald.agent.device.DeviceSettings;
 import io.fiscald.agent.render.DayReportText;
 import io.fiscald.agent.render.ReceiptText;
-import io.fiscald.agent.tax.Money;
 import io.fiscald.agent.tax.TaxRate;
 import io.fiscald.hal.sign.KeyAlgorithm;
 import io.fiscald.sim.zimra.FdmsDayView;
@@ -251,15 +250,7 @@ final class ZimraDemo {
       summary.put("closedDayOnServer", after.closedDayOnServer());
       summary.put("serverDayReceiptCount", serverDay == null ? 0 : serverDay.receiptCount());
       DayReport.CurrencyTotals usd = z.currencies().get(0);
-      summary.put("currency", usd.currency());
-      summary.put("dayTotal", Money.format(usd.totalMinor(), usd.minorDigits()));
-      summary.put("dayTax", Money.format(usd.taxMinor(), usd.minorDigits()));
-      summary.put("auditOk", audit.ok());
-      summary.put("journalEntries", audit.entriesChecked());
-      summary.put("printed", printed.printed());
-      summary.put("printerPort", printed.port());
-      summary.put("paperRollPng", printed.paperRollPng().toString());
-      summary.put("elapsedMs", (System.nanoTime() - started) / 1_000_000);
+      DemoCommand.putDayTotalsAndChecks(summary, usd, audit, printed, started);
       step(say, "Summary");
       cmd.result(summary, String.format("%d receipts issued on day %d, %d synced to FDMS, day closed on the till and "
               + "on FDMS (%s), total %s %s (tax %s), audit %s.%n"

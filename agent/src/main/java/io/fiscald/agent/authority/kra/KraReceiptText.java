@@ -3,6 +3,8 @@ package io.fiscald.agent.authority.kra;
 import io.fiscald.agent.core.FiscalReceipt;
 import io.fiscald.agent.device.DeviceSettings;
 import io.fiscald.agent.tax.Money;
+import io.fiscald.hal.print.DocumentBuilder;
+import io.fiscald.hal.print.PlainText;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -202,80 +204,40 @@ public final class KraReceiptText {
         : value.stripTrailingZeros().toPlainString();
   }
 
-  /** Fixed-width lines: centred, left, split left/right, columns, rules. */
+  /** The eTIMS layout's lines, laid out by the shared printer document builder and read back as text. */
   private static final class Text {
-    private final int width;
-    private final StringBuilder out = new StringBuilder();
+    private final DocumentBuilder doc;
 
     Text(int width) {
       if (width < 32) {
         throw new IllegalArgumentException("eTIMS receipts need at least 32 columns, got " + width);
       }
-      this.width = width;
+      this.doc = new DocumentBuilder(width);
     }
 
     void center(String s) {
-      for (String line : wrap(s)) {
-        out.append(" ".repeat((width - line.length()) / 2)).append(line).append('\n');
-      }
+      doc.center(s);
     }
 
     void left(String s) {
-      for (String line : wrap(s)) {
-        out.append(line).append('\n');
-      }
+      doc.left(s);
     }
 
     void split(String left, String right) {
-      int room = width - right.length() - 1;
-      String l = left.length() > room ? left.substring(0, Math.max(0, room)) : left;
-      out.append(l).append(" ".repeat(Math.max(1, width - l.length() - right.length()))).append(right).append('\n');
+      doc.split(left, right);
     }
 
     void columns(int[] widths, String... cells) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < cells.length; i++) {
-        String cell = cells[i].length() > widths[i] ? cells[i].substring(0, widths[i]) : cells[i];
-        String pad = " ".repeat(widths[i] - cell.length());
-        line.append(i == 0 ? cell + pad : pad + cell);
-      }
-      out.append(line).append('\n');
+      doc.columns(widths, cells);
     }
 
     void rule() {
-      out.append("-".repeat(width)).append('\n');
-    }
-
-    private List<String> wrap(String text) {
-      List<String> lines = new ArrayList<>();
-      StringBuilder line = new StringBuilder();
-      for (String word : text.split(" ")) {
-        while (word.length() > width) {
-          if (line.length() > 0) {
-            lines.add(line.toString());
-            line.setLength(0);
-          }
-          lines.add(word.substring(0, width));
-          word = word.substring(width);
-        }
-        if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-          lines.add(line.toString());
-          line.setLength(0);
-        }
-        if (line.length() > 0) {
-          line.append(' ');
-        }
-        line.append(word);
-      }
-      if (line.length() > 0 || lines.isEmpty()) {
-        lines.add(line.toString());
-      }
-      return lines;
+      doc.rule();
     }
 
     @Override
     public String toString() {
-      return out.toString();
+      return PlainText.render(doc.build());
     }
   }
 }
