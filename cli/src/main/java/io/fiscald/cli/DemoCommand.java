@@ -110,23 +110,11 @@ final class DemoCommand extends BaseCommand {
         if (r.receipt().type().name().equals("INVOICE")) {
           numbers.put("INVOICE_" + (numbers.size() + 1), r.receipt().receiptNumber());
         }
-        var block = agent.core().profile().fiscalBlock(r.receipt(), r.seal());
         say.println();
-        say.print(ReceiptText.render(r.receipt(), shop, block, 0, width));
-        if (issued.size() == 3 && printer.awaitPaperOut()) {
-          printer.tell(say);
-          say.println("(the shop keeps selling while the printer waits for paper)");
-        } else if (issued.size() == 4) {
-          printer.tell(say);
-          say.println("printer: a new paper roll goes in");
-          printer.newPaperRoll(issued.size());
-        }
-        printer.tell(say);
+        say.print(receiptText(agent, r, width));
+        printer.narrateAfter(issued.size(), say);
       }
-      say.println();
-      printed = printer.finish(issued.size(), dir.root().resolve("paper-roll.png"), say);
-      say.println("printer: " + printed.printed() + " of " + issued.size() + " receipts on paper; the paper roll as"
-          + " an image: " + printed.paperRollPng());
+      printed = printer.finishAndReport(issued.size(), dir.root().resolve("paper-roll.png"), say);
       step(say, "4. Close the day: Z report");
       z = agent.core().closeDay();
       say.print(DayReportText.render(z, shop, width));
@@ -160,6 +148,13 @@ final class DemoCommand extends BaseCommand {
         issued.size(), z.dayNo(), kes.currency(), summary.get("dayTotal"), summary.get("dayTax"),
         audit.ok() ? "passed" : "FAILED", dir.root(), issued.get(0).receipt().receiptNumber()));
     return audit.ok() ? 0 : 1;
+  }
+
+  /** A demo receipt as the printer lays it out, with the profile's header and fiscal block. */
+  static String receiptText(Agent agent, IssuedReceipt r, int width) {
+    var profile = agent.core().profile();
+    return ReceiptText.render(r.receipt(), agent.settings(), profile.fiscalBlock(r.receipt(), r.seal()),
+        profile.header(r.receipt()).orElse(null), 0, width);
   }
 
   /** The summary fields every demo story ends with: the day's totals, the audit, the printer, the time taken. */

@@ -132,6 +132,31 @@ final class DemoPrinter implements AutoCloseable {
   }
 
   /** Waits until {@code jobs} jobs printed (at most 60 s), stops the worker and writes the paper roll. */
+  /**
+   * The demo's printer story after the {@code issued}-th receipt: paper runs out at the third, the
+   * shop keeps selling, a new roll goes in at the fourth.
+   */
+  void narrateAfter(int issued, PrintStream say) throws InterruptedException {
+    if (issued == 3 && awaitPaperOut()) {
+      tell(say);
+      say.println("(the shop keeps selling while the printer waits for paper)");
+    } else if (issued == 4) {
+      tell(say);
+      say.println("printer: a new paper roll goes in");
+      newPaperRoll(issued);
+    }
+    tell(say);
+  }
+
+  /** Waits for every job, writes the paper roll image and says how it went. */
+  Result finishAndReport(int jobs, Path png, PrintStream say) throws InterruptedException, IOException {
+    say.println();
+    Result result = finish(jobs, png, say);
+    say.println("printer: " + result.printed() + " of " + jobs + " receipts on paper; the paper roll as"
+        + " an image: " + result.paperRollPng());
+    return result;
+  }
+
   Result finish(int jobs, Path png, PrintStream say) throws InterruptedException, IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (printed.get() < jobs && System.nanoTime() < deadline) {

@@ -1,5 +1,6 @@
 package io.fiscald.cli;
 
+import io.fiscald.agent.api.ApiConfig;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
 import io.fiscald.sim.kra.DeviceInfo;
@@ -7,6 +8,7 @@ import io.fiscald.sim.kra.EtimsSimulator;
 import io.fiscald.sim.kra.Transport;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,19 +53,9 @@ final class SimKraCommand extends BaseCommand {
 
   @Override
   int run() throws IOException, InterruptedException {
-    int colon = listen.lastIndexOf(':');
-    int port;
-    try {
-      port = Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException | IndexOutOfBoundsException e) {
-      throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "--listen must be HOST:PORT, e.g. 127.0.0.1:8088; was "
-          + listen, Map.of("field", "listen"));
-    }
-    if (colon <= 0 || port < 0 || port > 65535) {
-      throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "--listen must be HOST:PORT, e.g. 127.0.0.1:8088; was "
-          + listen, Map.of("field", "listen"));
-    }
-    EtimsSimulator.Options options = EtimsSimulator.Options.defaults().host(listen.substring(0, colon)).port(port)
+    InetSocketAddress address = ApiConfig.parseListen(listen);
+    EtimsSimulator.Options options = EtimsSimulator.Options.defaults()
+        .host(address.getAddress().getHostAddress()).port(address.getPort())
         .acceptAnySerial(acceptAnySerial).clientCredentials(clientId, clientSecret).apigeeAppId(apigeeAppId);
     try {
       rates.forEach(options::taxRate);

@@ -1,11 +1,13 @@
 package io.fiscald.cli;
 
+import io.fiscald.agent.api.ApiConfig;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
 import io.fiscald.sim.zimra.FdmsDevice;
 import io.fiscald.sim.zimra.FdmsSimulator;
 import io.fiscald.sim.zimra.FiscalCounterOrder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,17 +48,7 @@ final class SimZimraCommand extends BaseCommand {
 
   @Override
   int run() throws IOException, InterruptedException {
-    int colon = listen.lastIndexOf(':');
-    int port = -1;
-    try {
-      port = Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException | IndexOutOfBoundsException e) {
-      // reported below
-    }
-    if (colon <= 0 || port < 0 || port > 65535) {
-      throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "--listen must be HOST:PORT, e.g. 127.0.0.1:8443; was "
-          + listen, Map.of("field", "listen"));
-    }
+    InetSocketAddress address = ApiConfig.parseListen(listen);
     List<FdmsDevice> declared = new ArrayList<>();
     for (String d : devices.isEmpty() ? List.of("30199:SN-001:ABC12345") : devices) {
       String[] p = d.split(":");
@@ -69,8 +61,8 @@ final class SimZimraCommand extends BaseCommand {
       declared.add(FdmsDevice.builder(Integer.parseInt(p[0]), p[1], p[2])
           .operatingMode(p.length == 4 ? FdmsDevice.OFFLINE : FdmsDevice.ONLINE).build());
     }
-    FdmsSimulator.Options.Builder options = FdmsSimulator.Options.builder().host(listen.substring(0, colon))
-        .port(port).counterOrder(counterOrder).caDirectory(caDir).stateFile(stateFile);
+    FdmsSimulator.Options.Builder options = FdmsSimulator.Options.builder()
+        .host(address.getAddress().getHostAddress()).port(address.getPort()).counterOrder(counterOrder).caDirectory(caDir).stateFile(stateFile);
     FdmsSimulator sim = FdmsSimulator.start(options.build());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

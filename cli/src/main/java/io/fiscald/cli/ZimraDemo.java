@@ -17,7 +17,6 @@ import io.fiscald.agent.core.IssuedReceipt;
 import io.fiscald.agent.device.DataDirectory;
 import io.fiscald.agent.device.DeviceSettings;
 import io.fiscald.agent.render.DayReportText;
-import io.fiscald.agent.render.ReceiptText;
 import io.fiscald.agent.tax.TaxRate;
 import io.fiscald.hal.sign.KeyAlgorithm;
 import io.fiscald.sim.zimra.FdmsDayView;
@@ -162,24 +161,11 @@ final class ZimraDemo {
           if (r.receipt().type().name().equals("INVOICE")) {
             numbers.put("INVOICE_" + issued.size(), r.receipt().receiptNumber());
           }
-          var block = agent.core().profile().fiscalBlock(r.receipt(), r.seal());
           say.println();
-          say.print(ReceiptText.render(r.receipt(), shop, block,
-              agent.core().profile().header(r.receipt()).orElse(null), 0, width));
-          if (issued.size() == 3 && printer.awaitPaperOut()) {
-            printer.tell(say);
-            say.println("(the shop keeps selling while the printer waits for paper)");
-          } else if (issued.size() == 4) {
-            printer.tell(say);
-            say.println("printer: a new paper roll goes in");
-            printer.newPaperRoll(issued.size());
-          }
-          printer.tell(say);
+          say.print(DemoCommand.receiptText(agent, r, width));
+          printer.narrateAfter(issued.size(), say);
         }
-        say.println();
-        printed = printer.finish(issued.size(), dir.root().resolve("paper-roll.png"), say);
-        say.println("printer: " + printed.printed() + " of " + issued.size() + " receipts on paper; the paper roll as"
-            + " an image: " + printed.paperRollPng());
+        printed = printer.finishAndReport(issued.size(), dir.root().resolve("paper-roll.png"), say);
 
         try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
           ZimraSync sync = new ZimraSync(state, client, ZimraState.requireSettings(state),
