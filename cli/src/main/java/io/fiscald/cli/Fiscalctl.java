@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
         SimCommand.class,
         PortsCommand.class,
         PrinterCommand.class,
+        BenchCommand.class,
         picocli.CommandLine.HelpCommand.class,
     })
 public final class Fiscalctl {

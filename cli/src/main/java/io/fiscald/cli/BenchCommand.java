@@ -1,0 +1,15 @@
+package io.fiscald.cli;
+
+import picocli.CommandLine.Command;
+
+/**
+ * {@code fiscalctl bench …}: benchmarks and reliability harnesses from the bench module. Each prints a
+ * table, or one JSON document with {@code --json}; docs/PERFORMANCE.md and docs/RELIABILITY.md record the figures.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure speed, footprint and resilience (docs/PERFORMANCE.md, docs/RELIABILITY.md).",
+    subcommands = {
+        // one line per harness, kept in groups: core and audit; API load and footprint; reliability
+    })
+final class BenchCommand {
+}
