@@ -37,6 +37,19 @@ public final class PrintJobs {
         "SELECT " + COLUMNS + " FROM print_jobs WHERE status = 'PENDING' ORDER BY id LIMIT ?", limit);
   }
 
+  /** Pending jobs after job {@code afterId}, oldest first: to page past jobs the worker holds back. */
+  public static List<PrintJob> pendingAfter(Connection c, long afterId, int limit) {
+    return Sql.list(c, "read print queue", PrintJobs::map,
+        "SELECT " + COLUMNS + " FROM print_jobs WHERE status = 'PENDING' AND id > ? ORDER BY id LIMIT ?",
+        afterId, limit);
+  }
+
+  /** Whether receipt {@code receiptId} has a printed job older than {@code jobId} with copy number {@code copy}. */
+  public static boolean printedBefore(Connection c, long receiptId, long jobId, int copy) {
+    return Sql.scalarLong(c, "read print history of receipt " + receiptId, "SELECT count(*) FROM print_jobs"
+        + " WHERE receipt_id = ? AND id < ? AND copy = ? AND status = 'PRINTED'", receiptId, jobId, copy) > 0;
+  }
+
   public static void markPrinted(Connection c, long jobId, String printedAt) {
     Sql.update(c, "mark print job " + jobId + " printed",
         "UPDATE print_jobs SET status = 'PRINTED', printed_at = ?, attempts = attempts + 1 WHERE id = ?",

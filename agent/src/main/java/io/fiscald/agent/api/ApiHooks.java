@@ -2,7 +2,9 @@ package io.fiscald.agent.api;
 
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
+import io.fiscald.agent.core.IssuedReceipt;
 import io.fiscald.store.ReceiptRecord;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,39 @@ public final class ApiHooks {
     Map<String, Object> cancel(ReceiptRecord receipt, Caller caller);
   }
 
+  /**
+   * The authority's signature that comes after the commit (KRA OSCU signs only online): what the receipt
+   * answer and {@code GET /v1/receipts/{number}} carry about it. The default adds nothing.
+   */
+  public interface ReceiptSignatures {
+    /** Fields of the answer as at commit, stored for idempotent replays; runs in the commit, reads nothing. */
+    Map<String, Object> atCommit(IssuedReceipt issued);
+
+    /** Waits (up to the authority's configured time) after the commit; the fields the answer carries. */
+    Map<String, Object> afterCommit(Connection c, IssuedReceipt issued);
+
+    /** The current state of a stored receipt, for GET. */
+    Map<String, Object> current(Connection c, ReceiptRecord receipt);
+  }
+
+  /** Adds nothing: the receipt is final at commit (local, ZIMRA). */
+  public static final ReceiptSignatures NO_SIGNATURES = new ReceiptSignatures() {
+    @Override
+    public Map<String, Object> atCommit(IssuedReceipt issued) {
+      return Map.of();
+    }
+
+    @Override
+    public Map<String, Object> afterCommit(Connection c, IssuedReceipt issued) {
+      return Map.of();
+    }
+
+    @Override
+    public Map<String, Object> current(Connection c, ReceiptRecord receipt) {
+      return Map.of();
+    }
+  };
+
   /** A reason the device cannot take receipts now (paper out, signer unplugged), or empty. */
   public interface ReadinessCheck {
     Optional<String> notReadyReason();
@@ -32,8 +67,10 @@ public final class ApiHooks {
   private final List<ReadinessCheck> readiness;
   private final Runnable printQueueChanged;
   private final List<AutoCloseable> workers;
+  private final ReceiptSignatures signatures;
 
   private ApiHooks(Builder b) {
+    this.signatures = b.signatures;
     this.workers = List.copyOf(b.workers);
     this.printQueueChanged = b.printQueueChanged;
     this.printer = b.printer;
@@ -72,6 +109,10 @@ public final class ApiHooks {
     return workers;
   }
 
+  public ReceiptSignatures signatures() {
+    return signatures;
+  }
+
   /** Called after the API queued print jobs (a receipt, a reprint): wakes the print worker. */
   public void printQueueChanged() {
     printQueueChanged.run();
@@ -85,6 +126,7 @@ public final class ApiHooks {
     private final List<ReadinessCheck> readiness = new ArrayList<>();
     private Runnable printQueueChanged = () -> { };
     private final List<AutoCloseable> workers = new ArrayList<>();
+    private ReceiptSignatures signatures = NO_SIGNATURES;
 
     private Builder(String authority) {
       this.sync = () -> SyncStatus.none(authority);
@@ -119,6 +161,11 @@ public final class ApiHooks {
     /** A worker the daemon stops (after the API, before the agent) when it stops. */
     public Builder worker(AutoCloseable w) {
       this.workers.add(w);
+      return this;
+    }
+
+    public Builder signatures(ReceiptSignatures s) {
+      this.signatures = s;
       return this;
     }
 

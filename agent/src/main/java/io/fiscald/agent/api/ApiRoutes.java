@@ -114,12 +114,22 @@ final class ApiRoutes implements AutoCloseable {
   private Response issue(Request r) {
     ReceiptRequest request = parser.parse(r.body());
     IssuedReceipt issued = FiscalCore.await(agent.core().submit(request,
-        r.idempotency().<IssuedReceipt>forCore(201, ReceiptView::of)));
-    hooks.printQueueChanged();
+        r.idempotency().<IssuedReceipt>forCore(201, this::answerAtCommit)));
+    hooks.printQueueChanged(); // wakes the print worker and the sync worker: transmit now, not at the next poll
     if (webhooks != null) {
       webhooks.wake();
     }
-    return Response.json(201, ReceiptView.of(issued));
+    // Durable already; a signature that comes after the commit (KRA OSCU) is waited for a little.
+    Map<String, Object> answer = new LinkedHashMap<>(ReceiptView.of(issued));
+    answer.putAll(hooks.signatures().afterCommit(readers.get(), issued));
+    return Response.json(201, answer);
+  }
+
+  /** The answer stored with the receipt for replays: as at commit. */
+  private Map<String, Object> answerAtCommit(IssuedReceipt issued) {
+    Map<String, Object> answer = new LinkedHashMap<>(ReceiptView.of(issued));
+    answer.putAll(hooks.signatures().atCommit(issued));
+    return answer;
   }
 
   private Response receipt(Request r) {
@@ -137,6 +147,7 @@ final class ApiRoutes implements AutoCloseable {
     view.put("fiscalBlock", agent.core().profile().fiscalBlock(receipt, seal));
     view.put("print", printView(c, row.id()));
     view.put("sync", syncView(Outbox.latestForReceipt(c, row.id()).orElse(null)));
+    view.putAll(hooks.signatures().current(c, row));
     return Response.json(200, view);
   }
 

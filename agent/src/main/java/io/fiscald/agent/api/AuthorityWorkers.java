@@ -25,6 +25,10 @@ public final class AuthorityWorkers {
     if (worker == null) {
       return null;
     }
+    if (io.fiscald.agent.authority.kra.KraProfile.NAME.equals(agent.device().authority())) {
+      // OSCU signs after the commit: the answer waits a little for the signature (docs/API.md)
+      hooks.signatures(new io.fiscald.agent.authority.kra.KraApiSignatures(() -> worker.status().online()));
+    }
     hooks.sync(worker::status).worker(worker).onPrintQueueChanged(() -> {
       if (alsoWake != null) {
         alsoWake.run();

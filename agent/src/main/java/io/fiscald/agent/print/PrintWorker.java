@@ -63,6 +63,7 @@ public final class PrintWorker implements AutoCloseable {
   private final Settings settings;
   private final Listener listener;
   private final Clock clock;
+  private final PrintPlan plan;
   private final Object monitor = new Object();
   private final Thread thread;
   private volatile boolean running = true;
@@ -76,6 +77,7 @@ public final class PrintWorker implements AutoCloseable {
     this.settings = settings;
     this.listener = listener;
     this.clock = clock;
+    this.plan = planFor(agent);
     this.state = new PrinterState(printer.name(), "unknown", false, false, 0, 0, null, null);
     this.thread = new Thread(this::run, "print-worker " + printer.name());
     this.thread.setDaemon(true);
@@ -87,6 +89,22 @@ public final class PrintWorker implements AutoCloseable {
         Clock.systemUTC());
     w.thread.start();
     return w;
+  }
+
+  /**
+   * KRA devices hold each job until the control unit's signature exists (sheet §15.2); every other profile
+   * prints at once what the fiscal core committed.
+   */
+  private static PrintPlan planFor(Agent agent) {
+    if (io.fiscald.agent.authority.kra.KraProfile.NAME.equals(agent.device().authority())) {
+      return new io.fiscald.agent.authority.kra.KraPrintPlan(agent.settings());
+    }
+    return (c, job, receipt, seal, columns, note) -> {
+      PrintDocument doc = ReceiptDocument.build(receipt, agent.settings(), agent.core().profile().fiscalBlock(receipt,
+          seal), agent.core().profile().header(receipt).orElse(null), columns,
+          new ReceiptDocument.Options(job.copy(), ReceiptQr.content(receipt, seal), note, true));
+      return java.util.Optional.of(new PrintPlan.Planned(doc, false));
+    };
   }
 
   /** The printer as last seen: status, alert, queue. */
@@ -127,23 +145,35 @@ public final class PrintWorker implements AutoCloseable {
     try (Connection c = agent.newStateConnection()) {
       while (running) {
         try {
-          List<PrintJob> jobs = PrintJobs.pending(c, 20);
           updateState(s -> new PrinterState(s.printer(), s.status(), s.ready(), s.paperNearEnd(),
               PrintJobs.pendingCount(c), printedJobs, s.lastError(), s.lastPrintedAt()));
-          if (jobs.isEmpty()) {
-            pause(settings.pollInterval(), true);
-            continue;
-          }
-          boolean allPrinted = true;
-          for (PrintJob job : jobs) {
-            if (!running || !printOne(c, job)) {
-              allPrinted = false;
-              break; // keep the order: nothing after a failed job prints before it
+          boolean printed = false;
+          boolean failed = false;
+          long after = 0;
+          // Page through the whole queue: held jobs (KRA, awaiting the signature) are stepped over, not waited on.
+          pages:
+          while (running) {
+            List<PrintJob> jobs = PrintJobs.pendingAfter(c, after, 50);
+            if (jobs.isEmpty()) {
+              break;
             }
-            backoff.reset();
+            for (PrintJob job : jobs) {
+              after = job.id();
+              Outcome outcome = running ? printOne(c, job) : Outcome.HELD;
+              if (outcome == Outcome.FAILED) {
+                failed = true;
+                break pages; // keep the order: nothing after a failed job prints before it
+              }
+              if (outcome == Outcome.PRINTED) {
+                printed = true;
+                backoff.reset();
+              }
+            }
           }
-          if (!allPrinted && running) {
+          if (failed && running) {
             waitUntilReady(backoff);
+          } else if (!printed) {
+            pause(settings.pollInterval(), true); // empty, or only held jobs: look again at the next poll
           }
         } catch (RuntimeException e) {
           // the store or a bug, not the printer: keep the worker alive, slow down, say why
@@ -158,31 +188,39 @@ public final class PrintWorker implements AutoCloseable {
     }
   }
 
-  /** Prints one job; false when the printer failed (the failure is recorded and the job stays PENDING). */
-  private boolean printOne(Connection c, PrintJob job) {
+  /** What became of one job. */
+  private enum Outcome { PRINTED, HELD, FAILED }
+
+  /** Prints one job, or holds it; FAILED when the printer failed (the failure is recorded, the job stays PENDING). */
+  private Outcome printOne(Connection c, PrintJob job) {
     ReceiptRecord row = Receipts.findById(c, job.receiptId()).orElseThrow(() -> new IllegalStateException(
         "print job " + job.id() + " refers to receipt row " + job.receiptId() + ", which does not exist"));
     JournalEntry entry = Journal.get(c, row.journalSeq()).orElseThrow(() -> new IllegalStateException(
         "receipt " + row.receiptNumber() + " has no journal entry " + row.journalSeq()));
     FiscalReceipt receipt = ReceiptCodec.receipt(row.body());
     ReceiptSeal seal = new ReceiptSeal(entry.seq(), entry.hash(), entry.signature());
-    List<String> block = agent.core().profile().fiscalBlock(receipt, seal);
     String note = job.lastError() != null && job.lastError().startsWith(PARTLY_PRINTED)
         ? "Attempt " + (job.attempts() + 1) + ": an earlier print was cut short"
         : null;
-    PrintDocument doc = ReceiptDocument.build(receipt, agent.settings(), block,
-        agent.core().profile().header(receipt).orElse(null), printer.profile().columns(),
-        new ReceiptDocument.Options(job.copy(), ReceiptQr.content(receipt, seal), note, true));
+    java.util.Optional<PrintPlan.Planned> planned = plan.plan(c, job, receipt, seal, printer.profile().columns(), note);
+    if (planned.isEmpty()) {
+      return Outcome.HELD;
+    }
+    PrintDocument doc = planned.get().document();
     try {
       PrintOutcome outcome = printer.print(doc);
       String now = Timestamps.format(clock.instant());
-      PrintJobs.markPrinted(c, job.id(), now);
+      if (planned.get().followUp()) {
+        markPrintedWithFollowUp(c, job, now);
+      } else {
+        PrintJobs.markPrinted(c, job.id(), now);
+      }
       printedJobs++;
       observe(outcome.after(), null, now);
       LOG.debug("printed {}{} (job {}, {} bytes)", row.receiptNumber(), job.copy() > 0 ? " copy " + job.copy() : "",
           job.id(), outcome.bytes());
       listener.printed(job, row.receiptNumber());
-      return true;
+      return Outcome.PRINTED;
     } catch (PrinterException e) {
       boolean sent = e instanceof PrinterNotReadyException nr ? nr.dataSent()
           : e instanceof PrinterUnreachableException u && u.dataSent();
@@ -192,7 +230,25 @@ public final class PrintWorker implements AutoCloseable {
       LOG.warn("print job {} ({}) failed, will retry when the printer is ready: {}", job.id(), row.receiptNumber(),
           e.getMessage());
       listener.failed(job, row.receiptNumber(), error);
-      return false;
+      return Outcome.FAILED;
+    }
+  }
+
+  /** The provisional slip is out: its job is done and the real receipt's job takes its place, at once. */
+  private static void markPrintedWithFollowUp(Connection c, PrintJob job, String now) {
+    try (java.sql.Statement st = c.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+      try {
+        PrintJobs.markPrinted(c, job.id(), now);
+        PrintJobs.enqueue(c, job.receiptId(), job.copy(), now);
+        st.execute("COMMIT");
+      } catch (RuntimeException e) {
+        st.execute("ROLLBACK");
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new io.fiscald.store.StoreException("cannot record the provisional slip of print job " + job.id() + ": "
+          + e.getMessage(), e);
     }
   }
 

@@ -23,7 +23,8 @@ import java.util.Map;
  * @param trackStock send insertStockIO / saveStockMaster after sales of goods (§14)
  * @param openingStockQty stocked in (adjustment) for a goods item with no stock before its first sale
  * @param signatureWaitMillis how long an OSCU receipt waits for the SCU signature before it is answered without it
- * @param provisionalSlip print a provisional slip when the signature does not arrive in time
+ *     (0: answer at once; absent: 3000)
+ * @param provisionalSlip print a slip marked provisional (not a tax invoice) at commit, then the receipt once signed
  * @param paths overrides of the transport's path table (endpoint name → path)
  * @param paymentCodes overrides of the tender → class-07 mapping
  * @param rateOverrides overrides of band rates read from class 04
@@ -52,7 +53,7 @@ public record KraConfig(
     String defaultRefundReason,
     int initTimeoutSeconds,
     int callTimeoutSeconds,
-    int signatureWaitMillis,
+    Integer signatureWaitMillis,
     boolean provisionalSlip,
     String codeRefreshTime,
     String registrantId,
@@ -102,7 +103,11 @@ public record KraConfig(
     defaultRefundReason = defaultRefundReason == null ? "06" : defaultRefundReason;
     initTimeoutSeconds = initTimeoutSeconds <= 0 ? 30 : initTimeoutSeconds;
     callTimeoutSeconds = callTimeoutSeconds <= 0 ? 120 : callTimeoutSeconds;
-    signatureWaitMillis = signatureWaitMillis <= 0 ? 3000 : signatureWaitMillis;
+    // 0 is a choice (answer at once, never wait); only an absent setting takes the default.
+    signatureWaitMillis = signatureWaitMillis == null ? 3000 : signatureWaitMillis;
+    if (signatureWaitMillis < 0 || signatureWaitMillis > 60_000) {
+      throw invalid("signatureWaitMillis must be 0 (do not wait) to 60000, got " + signatureWaitMillis);
+    }
     codeRefreshTime = codeRefreshTime == null ? "02:00" : codeRefreshTime;
     registrantId = registrantId == null ? "fiscald" : registrantId;
     paths = paths == null ? Map.of() : Map.copyOf(paths);
@@ -114,7 +119,7 @@ public record KraConfig(
   public static KraConfig of(String pin, String bhfId, String serial, String environment, String transport,
       String baseUrl) {
     return new KraConfig(pin, bhfId, serial, environment, transport, baseUrl, null, null, null, null, false, null,
-        false, null, null, null, null, null, null, null, 0, 0, 0, false, null, null, null, null, null);
+        false, null, null, null, null, null, null, null, 0, 0, null, false, null, null, null, null, null);
   }
 
   public EtimsTransport transportKind() {

@@ -43,6 +43,22 @@ public enum KraLabel {
         Map.of("salesTyCd", mode.salesTyCd(), "rcptTyCd", "R"));
   }
 
+  /**
+   * The label a journalled receipt was issued under ({@link KraProfile#LABEL_FIELD}); NS or NC for receipts
+   * journalled without one.
+   */
+  public static KraLabel ofReceipt(io.fiscald.agent.core.FiscalReceipt r) {
+    String stored = r.authorityFields().get(KraProfile.LABEL_FIELD);
+    if (stored != null) {
+      for (KraLabel label : values()) {
+        if (label.name().equals(stored)) {
+          return label;
+        }
+      }
+    }
+    return r.type() == io.fiscald.agent.receipt.ReceiptType.CREDIT_NOTE ? NC : NS;
+  }
+
   public SaleMode mode() {
     return mode;
   }

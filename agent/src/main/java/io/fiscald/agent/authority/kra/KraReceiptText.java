@@ -5,6 +5,7 @@ import io.fiscald.agent.device.DeviceSettings;
 import io.fiscald.agent.tax.Money;
 import io.fiscald.hal.print.DocumentBuilder;
 import io.fiscald.hal.print.PlainText;
+import io.fiscald.hal.print.PrintDocument;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -27,7 +28,18 @@ public final class KraReceiptText {
 
   private KraReceiptText() {}
 
+  /** The receipt as on-screen text (the same document the printer gets, without QR image and cut). */
   public static String render(FiscalReceipt r, DeviceSettings shop, KraPrint p, int width) {
+    return PlainText.render(document(r, shop, p, width, false, null));
+  }
+
+  /**
+   * The receipt as a printer document; on {@code paper} it also carries the QR code (when signed) and the cut.
+   *
+   * @param note a line under the title (a retried print that may be partly on paper already), or null
+   */
+  public static PrintDocument document(FiscalReceipt r, DeviceSettings shop, KraPrint p, int width, boolean paper,
+      String note) {
     Text t = new Text(width);
     int d = r.minorDigits();
     boolean credit = p.label().credit();
@@ -54,9 +66,18 @@ public final class KraReceiptText {
       t.center(shop.branchAddress());
     }
     t.center("PIN: " + p.pin());
-    t.center(credit ? "CREDIT NOTE" : "TAX INVOICE");
+    if (p.scu() == null && p.label().mode() == SaleMode.NORMAL) {
+      // Sheet §15.2: until the control unit signs, what prints is not a fiscal document.
+      t.center((p.rejection() != null ? "REFUSED BY KRA - NOT A " : "PROVISIONAL SLIP - NOT A ")
+          + (credit ? "CREDIT NOTE" : "TAX INVOICE"));
+    } else {
+      t.center(credit ? "CREDIT NOTE" : "TAX INVOICE");
+    }
     if (p.label().mode() != SaleMode.NORMAL) {
       t.center(p.label().mode().name() + " (" + p.label().name() + ")");
+    }
+    if (note != null) {
+      t.center(note);
     }
     t.rule();
     if (credit) {
@@ -130,7 +151,12 @@ public final class KraReceiptText {
     t.rule();
     t.center("SCU INFORMATION");
     ScuSignature s = p.scu();
-    if (s == null) {
+    if (s == null && p.rejection() != null) {
+      t.left("REFUSED BY KRA: " + p.rejection());
+      t.left("This is not a tax invoice. Fix the cause and issue the sale again.");
+    } else if (s == null && p.label().mode() != SaleMode.NORMAL && p.label().mode() != SaleMode.COPY) {
+      t.left("NOT SENT TO KRA: " + p.label().mode().name().toLowerCase(Locale.ROOT) + " document, never signed");
+    } else if (s == null) {
       t.left("PENDING: not yet signed by the KRA control unit");
       t.left("This slip is provisional; the fiscal receipt prints when the signature arrives.");
     } else {
@@ -145,6 +171,9 @@ public final class KraReceiptText {
       t.left(dashed(s.rcptSign()));
       t.left("QR code (verification URL):");
       t.left(p.qrUrl());
+      if (paper) {
+        t.qr(p.qrUrl());
+      }
     }
     t.rule();
     t.center("TIS INFORMATION");
@@ -159,7 +188,10 @@ public final class KraReceiptText {
       t.center("*** " + KraLabel.WATERMARK + " ***");
     }
     t.center("THANK YOU");
-    return t.toString();
+    if (paper) {
+      t.cut();
+    }
+    return t.build();
   }
 
   /** TIS §6.23.6/7: internal data and signature printed in groups of four joined by dashes. */
@@ -235,9 +267,16 @@ public final class KraReceiptText {
       doc.rule();
     }
 
-    @Override
-    public String toString() {
-      return PlainText.render(doc.build());
+    void qr(String data) {
+      doc.qr(data);
+    }
+
+    void cut() {
+      doc.cut();
+    }
+
+    PrintDocument build() {
+      return doc.build();
     }
   }
 }

@@ -20,9 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The KRA side of an open {@link Agent}: its eTIMS client, the drainer on its own state connection and
@@ -33,6 +31,8 @@ public final class KraRuntime implements AutoCloseable {
   private final Agent agent;
   private final KraConfig config;
   private final Connection state;
+  /** Reads for callers (waits, renders) while the worker thread uses {@link #state}. */
+  private final Connection reader;
   private final HttpEtimsClient client;
   private final KraSync sync;
   private final Clock clock;
@@ -46,6 +46,7 @@ public final class KraRuntime implements AutoCloseable {
     this.agent = agent;
     this.config = config;
     this.state = state;
+    this.reader = agent.newStateConnection();
     this.client = client;
     this.clock = clock;
     this.sync = new KraSync(state, agent.secrets(), client, config, clock);
@@ -91,26 +92,23 @@ public final class KraRuntime implements AutoCloseable {
   }
 
   /**
-   * Issues a receipt (answered once journalled) and waits up to the configured signature wait for eTIMS to
-   * sign it; the signature is empty if it comes later, and the sync goes on in the background.
+   * Issues a receipt (answered once journalled), nudges the drain and waits up to the configured
+   * {@code signatureWaitMillis} for eTIMS to sign it ({@link KraSignatureWait}, as the API does); the
+   * signature is empty if it comes later, and the sync goes on in the background.
    */
   public Signed issue(ReceiptRequest request) {
     IssuedReceipt issued = agent.core().issue(request);
-    Future<KraSync.Result> drain = worker.submit(() -> sync.drain(Integer.MAX_VALUE, false));
-    try {
-      drain.get(config.signatureWaitMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      // answered without the signature; the drain carries on and the receipt prints when it arrives
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
-      // the receipt is journalled; a sync failure is the outbox's business
+    worker.submit(() -> sync.drain(Integer.MAX_VALUE, false));
+    KraFiscalSignature state;
+    synchronized (reader) {
+      long id = Receipts.findByNumber(reader, issued.receipt().receiptNumber()).orElseThrow().id();
+      state = KraSignatureWait.await(reader, id, Duration.ofMillis(config.signatureWaitMillis()));
     }
-    return new Signed(issued, signature(issued.receipt().receiptNumber()));
+    return new Signed(issued, Optional.ofNullable(state.signature()), state);
   }
 
   /** A journalled receipt and, once eTIMS accepted it, the control unit's signature. */
-  public record Signed(IssuedReceipt issued, Optional<ScuSignature> signature) {}
+  public record Signed(IssuedReceipt issued, Optional<ScuSignature> signature, KraFiscalSignature state) {}
 
   /** The signature eTIMS gave a receipt, once accepted. */
   public Optional<ScuSignature> signature(String receiptNumber) {
@@ -120,26 +118,21 @@ public final class KraRuntime implements AutoCloseable {
 
   /** The sync state of a receipt: PENDING, SENT or REJECTED with its error. */
   public Optional<OutboxMessage> outboxOf(String receiptNumber) {
-    Optional<ReceiptRecord> row = Receipts.findByNumber(state, receiptNumber);
-    return row.flatMap(r -> Outbox.latestForReceipt(state, r.id()));
+    synchronized (reader) {
+      Optional<ReceiptRecord> row = Receipts.findByNumber(reader, receiptNumber);
+      return row.flatMap(r -> Outbox.latestForReceipt(reader, r.id()));
+    }
   }
 
   /** The printed receipt (sheet §11): the SCU block when signed, else the provisional slip. */
   public String render(String receiptNumber, boolean copy, int width) {
-    ReceiptRecord row = Receipts.findByNumber(state, receiptNumber).orElseThrow(() -> new FiscalException(
-        ErrorCode.RECEIPT_NOT_FOUND, "no receipt " + receiptNumber, Map.of("receiptNumber", receiptNumber)));
-    FiscalReceipt r = CanonicalJson.mapper().convertValue(CanonicalJson.read(row.body()), FiscalReceipt.class);
-    boolean credit = r.type() == io.fiscald.agent.receipt.ReceiptType.CREDIT_NOTE;
-    String originalCu = null;
-    if (credit && r.originalNumber() != null) {
-      originalCu = outboxOf(r.originalNumber()).filter(m -> "SENT".equals(m.status()))
-          .map(m -> CanonicalJson.read(m.response()).path("cuInvoiceNo").asText(null)).orElse(null);
+    synchronized (reader) {
+      ReceiptRecord row = Receipts.findByNumber(reader, receiptNumber).orElseThrow(() -> new FiscalException(
+          ErrorCode.RECEIPT_NOT_FOUND, "no receipt " + receiptNumber, Map.of("receiptNumber", receiptNumber)));
+      FiscalReceipt r = CanonicalJson.mapper().convertValue(CanonicalJson.read(row.body()), FiscalReceipt.class);
+      KraPrint print = KraPrint.of(reader, config, r, KraFiscalSignature.of(reader, row.id()), copy);
+      return KraReceiptText.render(r, agent.settings(), print, width);
     }
-    KraLabel label = KraLabel.of(SaleMode.NORMAL, credit);
-    KraPrint print = new KraPrint(config.pin(), config.bhfId(), copy ? label.copy() : label,
-        signature(receiptNumber).orElse(null), originalCu, KraState.rates(state, config), config.cuInvoiceNoFormat(),
-        config.printUsedBandsOnly(), config.verificationBase());
-    return KraReceiptText.render(r, agent.settings(), print, width);
   }
 
   private <T> T runOnWorker(java.util.concurrent.Callable<T> work) {
@@ -173,6 +166,7 @@ public final class KraRuntime implements AutoCloseable {
     }
     client.close();
     closeQuietly(state);
+    closeQuietly(reader);
   }
 
   private static void closeQuietly(Connection c) {

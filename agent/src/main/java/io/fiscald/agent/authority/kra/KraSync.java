@@ -378,6 +378,9 @@ public final class KraSync {
     Map<String, Object> stored = new LinkedHashMap<>(signature.toMap());
     stored.put("label", receipt.type() == ReceiptType.CREDIT_NOTE ? KraLabel.NC.name() : KraLabel.NS.name());
     stored.put("cuInvoiceNo", signature.cuInvoiceNo(config.cuInvoiceNoFormat()));
+    if (signature.rcptSign() != null) {
+      stored.put("qrUrl", KraFiscalSignature.qrUrl(config, signature.rcptSign()));
+    }
     if (note != null) {
       stored.put("note", note);
     }
@@ -393,6 +396,7 @@ public final class KraSync {
         stock.afterSale(ctx.items(), sale.lines(), ctx.label().credit());
       }
     });
+    KraSignatureWait.settled();
     log.info("eTIMS accepted {} as invoice {} (CU {}){}", receipt.receiptNumber(), invcNo,
         stored.get("cuInvoiceNo"), note == null ? "" : ", " + note);
     if (config.trackStock()) {
@@ -408,6 +412,7 @@ public final class KraSync {
         clearInflight();
       }
     });
+    KraSignatureWait.settled();
     // The alert: webhooks and metrics come with the daemon (issue #6); until then the log carries it.
     log.warn("ALERT eTIMS rejected {}: {}", receipt.receiptNumber(), error);
     return Step.REJECTED;
