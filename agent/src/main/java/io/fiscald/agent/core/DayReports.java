@@ -14,6 +14,11 @@ public final class DayReports {
     Map<String, Long> counts = new TreeMap<>();
     Map<String, Accumulator> byCurrency = new TreeMap<>();
     for (FiscalReceipt r : receipts) {
+      if (r.receiptMode() != io.fiscald.agent.receipt.ReceiptMode.NORMAL) {
+        // Training and proforma documents are journalled but are not sales: counted apart, never totalled.
+        counts.merge(r.receiptMode().name() + "_" + r.type().name(), 1L, Long::sum);
+        continue;
+      }
       counts.merge(r.type().name(), 1L, Long::sum);
       byCurrency.computeIfAbsent(r.currency(), cur -> new Accumulator(cur, r.minorDigits())).add(r);
     }

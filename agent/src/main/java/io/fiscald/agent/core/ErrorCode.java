@@ -66,7 +66,10 @@ public enum ErrorCode {
   SIGNER_UNAVAILABLE(Fault.DEVICE, 503),
   SIGNER_PIN_INVALID(Fault.DEVICE, 500),
   SIGNER_KEY_MISMATCH(Fault.DEVICE, 500),
-  INTERNAL(Fault.DEVICE, 500);
+  INTERNAL(Fault.DEVICE, 500),
+
+  // #4 KRA eTIMS
+  RECEIPT_MODE_NOT_SUPPORTED(Fault.CALLER, 422);
 
   /** Who has to act to make the error go away. */
   public enum Fault { CALLER, DEVICE }

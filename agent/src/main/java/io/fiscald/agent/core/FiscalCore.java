@@ -41,6 +41,7 @@ public final class FiscalCore implements AutoCloseable {
   public CompletableFuture<IssuedReceipt> submit(ReceiptRequest request) {
     TaxedReceipt taxed;
     try {
+      checkMode(request);
       taxed = TaxCalculator.compute(request, profile.taxTable(), profile.taxRounding());
     } catch (FiscalException e) {
       return CompletableFuture.failedFuture(e);
@@ -55,11 +56,22 @@ public final class FiscalCore implements AutoCloseable {
   public CompletableFuture<IssuedReceipt> submit(ReceiptRequest request, IdempotencyKey<IssuedReceipt> key) {
     TaxedReceipt taxed;
     try {
+      checkMode(request);
       taxed = TaxCalculator.compute(request, profile.taxTable(), profile.taxRounding());
     } catch (FiscalException e) {
       return CompletableFuture.failedFuture(e);
     }
     return writer.issue(request, taxed, key);
+  }
+
+  /** A training or proforma request on a profile that has no such documents is refused before anything else. */
+  private void checkMode(ReceiptRequest request) {
+    if (!profile.receiptModes().contains(request.mode())) {
+      throw new FiscalException(ErrorCode.RECEIPT_MODE_NOT_SUPPORTED, "the " + profile.name() + " profile has no "
+          + request.mode() + " receipts; leave mode out (NORMAL) or use one of " + profile.receiptModes(),
+          Map.of("field", "mode", "mode", request.mode().name(), "authority", profile.name(),
+              "allowed", profile.receiptModes().stream().map(Enum::name).toList()));
+    }
   }
 
   /** Opens a day, storing the API's answer under {@code key} in the same transaction. */

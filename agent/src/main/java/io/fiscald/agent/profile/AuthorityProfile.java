@@ -2,7 +2,10 @@ package io.fiscald.agent.profile;
 
 import io.fiscald.agent.core.DayReport;
 import io.fiscald.agent.core.FiscalReceipt;
+import io.fiscald.agent.receipt.ReceiptMode;
 import io.fiscald.agent.receipt.ReceiptType;
+import java.util.EnumSet;
+import java.util.Set;
 import io.fiscald.agent.tax.TaxRounding;
 import io.fiscald.agent.tax.TaxTable;
 import java.util.List;
@@ -44,6 +47,16 @@ public interface AuthorityProfile {
 
   /** The outbox message type for each receipt, or empty when there is no authority to submit to. */
   Optional<String> outboxMessageType();
+
+  /** The outbox message type for {@code receipt}, or empty when it is not submitted (default: as for all). */
+  default Optional<String> outboxMessageType(FiscalReceipt receipt) {
+    return outboxMessageType();
+  }
+
+  /** The documents besides NORMAL receipts this authority knows (KRA: training, proforma); default none. */
+  default Set<ReceiptMode> receiptModes() {
+    return EnumSet.of(ReceiptMode.NORMAL);
+  }
 
   /** The fiscal block printed under the totals: verification code, signature, authority data. */
   List<String> fiscalBlock(FiscalReceipt receipt, ReceiptSeal seal);

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param buyer optional
  * @param original required for notes, absent for invoices
  * @param reason required for notes
+ * @param mode NORMAL unless the POS asks for a training or proforma document
  */
 public record ReceiptRequest(
     ReceiptType type,
@@ -19,10 +20,18 @@ public record ReceiptRequest(
     List<Payment> payments,
     Buyer buyer,
     OriginalReference original,
-    String reason) {
+    String reason,
+    ReceiptMode mode) {
+
+  /** A NORMAL request. */
+  public ReceiptRequest(ReceiptType type, String currency, boolean pricesIncludeTax, List<ReceiptLine> lines,
+      List<Payment> payments, Buyer buyer, OriginalReference original, String reason) {
+    this(type, currency, pricesIncludeTax, lines, payments, buyer, original, reason, ReceiptMode.NORMAL);
+  }
 
   public ReceiptRequest {
     Objects.requireNonNull(type, "type");
+    mode = mode == null ? ReceiptMode.NORMAL : mode;
     Objects.requireNonNull(currency, "currency");
     lines = List.copyOf(lines);
     payments = List.copyOf(payments);

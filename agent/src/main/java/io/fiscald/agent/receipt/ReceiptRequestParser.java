@@ -44,7 +44,7 @@ public final class ReceiptRequestParser {
   static final int MAX_REASON_LENGTH = 250;
 
   private static final List<String> REQUEST_FIELDS =
-      List.of("type", "currency", "pricesIncludeTax", "lines", "payments", "buyer", "original", "reason");
+      List.of("type", "currency", "pricesIncludeTax", "lines", "payments", "buyer", "original", "reason", "mode");
   private static final List<String> LINE_FIELDS =
       List.of("name", "quantity", "unitPrice", "taxCode", "code", "discount", "hsCode", "unit");
   private static final List<String> PAYMENT_FIELDS = List.of("method", "amount", "reference");
@@ -91,8 +91,13 @@ public final class ReceiptRequestParser {
     Buyer buyer = buyer(root);
     OriginalReference original = original(root, type);
     String reason = reason(root, type);
+    ReceiptMode mode = enumValue(root, "mode", ReceiptMode.class, ReceiptMode.NORMAL);
+    if (mode == ReceiptMode.PROFORMA && type != ReceiptType.INVOICE) {
+      throw new FiscalException(ErrorCode.INVALID_FIELD, "mode PROFORMA is a quotation: only an INVOICE can be"
+          + " proforma (got type " + type + ")", Map.of("field", "mode", "type", type.name()));
+    }
     return new ReceiptRequest(type, currency, pricesIncludeTax == null || pricesIncludeTax, lines, payments,
-        buyer, original, reason);
+        buyer, original, reason, mode);
   }
 
   private static String currency(JsonFields root) {

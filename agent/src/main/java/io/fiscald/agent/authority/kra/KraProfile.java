@@ -6,7 +6,10 @@ import io.fiscald.agent.device.DeviceSettings;
 import io.fiscald.agent.profile.AuthorityContext;
 import io.fiscald.agent.profile.AuthorityProfile;
 import io.fiscald.agent.profile.ReceiptSeal;
+import io.fiscald.agent.receipt.ReceiptMode;
 import io.fiscald.agent.receipt.ReceiptType;
+import java.util.EnumSet;
+import java.util.Set;
 import io.fiscald.agent.tax.TaxRounding;
 import io.fiscald.agent.tax.TaxTable;
 import io.fiscald.store.CanonicalJson;
@@ -104,7 +107,33 @@ public final class KraProfile implements AuthorityProfile {
     if (writer != null && receipt.type() == ReceiptType.CREDIT_NOTE) {
       checkCreditNote(receipt);
     }
-    return Map.of(LABEL_FIELD, KraLabel.of(SaleMode.NORMAL, receipt.type() == ReceiptType.CREDIT_NOTE).name());
+    return Map.of(LABEL_FIELD, KraLabel.of(saleMode(receipt.receiptMode()), receipt.type() == ReceiptType.CREDIT_NOTE)
+        .name());
+  }
+
+  /** The eTIMS sales type of a requested mode (code class 14). */
+  static SaleMode saleMode(ReceiptMode mode) {
+    return switch (mode) {
+      case NORMAL -> SaleMode.NORMAL;
+      case TRAINING -> SaleMode.TRAINING;
+      case PROFORMA -> SaleMode.PROFORMA;
+    };
+  }
+
+  /** TS, TC and PS documents besides normal receipts (sheet §7). */
+  @Override
+  public Set<ReceiptMode> receiptModes() {
+    return EnumSet.allOf(ReceiptMode.class);
+  }
+
+  /**
+   * Only normal receipts go to eTIMS. Training and proforma documents are local: KRA receives normal sales
+   * ({@code salesTyCd N} is the only one confirmed live, sheet §5.1), so they consume no {@code invcNo} and
+   * have no SCU block; they are journalled and print watermarked with their label.
+   */
+  @Override
+  public Optional<String> outboxMessageType(FiscalReceipt receipt) {
+    return receipt.receiptMode() == ReceiptMode.NORMAL ? outboxMessageType() : Optional.empty();
   }
 
   /** Sheet §15.1 at issue time, so the POS hears of a bad credit note at once and nothing is journalled. */
@@ -141,7 +170,10 @@ public final class KraProfile implements AuthorityProfile {
   /** The block printed before the control unit has signed: no SCU data yet, so not a fiscal receipt (sheet §15.2). */
   @Override
   public List<String> fiscalBlock(FiscalReceipt receipt, ReceiptSeal seal) {
-    return List.of("SCU INFORMATION", "PENDING: awaiting the KRA control unit's signature",
+    String scu = receipt.receiptMode() == ReceiptMode.NORMAL ? "PENDING: awaiting the KRA control unit's signature"
+        : "NOT SENT TO KRA: " + receipt.receiptMode().name().toLowerCase(java.util.Locale.ROOT) + " document ("
+            + KraLabel.ofReceipt(receipt) + "), never signed";
+    return List.of("SCU INFORMATION", scu,
         KraLabel.WATERMARK, "TIS INFORMATION", "Invoice Number: " + receipt.receiptNumber(),
         "Journal seq: " + seal.journalSeq() + "  Verification: " + seal.verificationCode());
   }

@@ -6,6 +6,8 @@ import io.fiscald.agent.core.FiscalReceipt;
 import io.fiscald.agent.core.IssuedReceipt;
 import io.fiscald.agent.core.JournalKind;
 import io.fiscald.agent.profile.ReceiptSeal;
+import io.fiscald.agent.core.ReceiptCodec;
+import io.fiscald.agent.receipt.ReceiptMode;
 import io.fiscald.agent.receipt.ReceiptRequest;
 import io.fiscald.agent.receipt.ReceiptType;
 import io.fiscald.agent.tax.Money;
@@ -57,7 +59,7 @@ final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
     long receiptId = Receipts.insert(ctx.connection, new ReceiptRecord(0, receipt.receiptNumber(), type.name(),
         receipt.dayNo(), dayCounter, globalNo, invoiceNo, receipt.currency(), receipt.totalMinor(),
         receipt.taxMinor(), issuedAt, entry.seq(), originalNumber, body));
-    ctx.profile.outboxMessageType().ifPresent(messageType -> Outbox.enqueue(ctx.connection, receiptId,
+    ctx.profile.outboxMessageType(receipt).ifPresent(messageType -> Outbox.enqueue(ctx.connection, receiptId,
         entry.seq(), ctx.profile.name(), messageType, body, issuedAt));
     PrintJobs.enqueue(ctx.connection, receiptId, 0, issuedAt);
     Counters.set(ctx.connection, Counters.GLOBAL_NO, globalNo);
@@ -96,6 +98,13 @@ final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
     if (!ReceiptType.INVOICE.name().equals(original.type())) {
       throw new FiscalException(ErrorCode.ORIGINAL_NOT_AN_INVOICE, "receipt " + number + " is a "
           + original.type() + "; notes can only correct an invoice", Map.of("field", "original.receiptNumber"));
+    }
+    ReceiptMode originalMode = ReceiptCodec.receipt(original.body()).receiptMode();
+    if (originalMode != request.mode()) {
+      // A training note corrects a training sale only, and a real note never corrects a training document.
+      throw new FiscalException(ErrorCode.INVALID_FIELD, "a " + request.mode() + " note cannot correct " + number
+          + ", which is a " + originalMode + " invoice; the note's mode must be " + originalMode,
+          Map.of("field", "mode", "originalMode", originalMode.name()));
     }
     if (!original.currency().equals(taxed.currency())) {
       throw new FiscalException(ErrorCode.CURRENCY_MISMATCH, "the note is in " + taxed.currency()

@@ -22,7 +22,7 @@ final class ReceiptAssembler {
     return new FiscalReceipt(deviceId, authority, receiptNumber, request.type(), dayNo, dayCounter, globalNo,
         invoiceNo, issuedAt, taxed.currency(), taxed.minorDigits(), taxed.pricesIncludeTax(), lines, taxes,
         taxed.netMinor(), taxed.taxMinor(), taxed.totalMinor(), payments, taxed.paidMinor(), taxed.changeMinor(),
-        request.buyer(), originalNumber, request.reason(), authorityFields);
+        request.buyer(), originalNumber, request.reason(), authorityFields, request.mode());
   }
 
   static FiscalReceipt withAuthorityFields(FiscalReceipt r, Map<String, String> fields) {
@@ -32,6 +32,6 @@ final class ReceiptAssembler {
     return new FiscalReceipt(r.deviceId(), r.authority(), r.receiptNumber(), r.type(), r.dayNo(), r.dayCounter(),
         r.globalNo(), r.invoiceNo(), r.issuedAt(), r.currency(), r.minorDigits(), r.pricesIncludeTax(), r.lines(),
         r.taxes(), r.netMinor(), r.taxMinor(), r.totalMinor(), r.payments(), r.paidMinor(), r.changeMinor(),
-        r.buyer(), r.originalNumber(), r.reason(), fields);
+        r.buyer(), r.originalNumber(), r.reason(), fields, r.mode());
   }
 }
