@@ -401,6 +401,33 @@ class ReceiptRequestParserTest {
     assertThat(longName.getMessage()).hasSizeLessThan(300);
   }
 
+  @Test
+  void modeDefaultsToNormalAndTakesTrainingOrProforma() throws Exception {
+    assertThat(PARSER.parse(EXAMPLE).mode()).isEqualTo(ReceiptMode.NORMAL);
+    for (ReceiptMode mode : ReceiptMode.values()) {
+      ObjectNode r = example();
+      r.put("mode", mode.name());
+      assertThat(PARSER.parse(JSON.writeValueAsString(r)).mode()).isEqualTo(mode);
+    }
+    ObjectNode trainingNote = note(example());
+    trainingNote.put("mode", "TRAINING");
+    assertThat(PARSER.parse(JSON.writeValueAsString(trainingNote)).mode()).isEqualTo(ReceiptMode.TRAINING);
+  }
+
+  @Test
+  void anUnknownModeIsRefusedWithItsPathAndTheAllowedValues() throws Exception {
+    for (String bad : List.of("COPY", "training", "")) {
+      FiscalException e = refusalOf(x -> x.put("mode", bad));
+      assertThat(e.code()).as(bad).isEqualTo(ErrorCode.INVALID_FIELD);
+      assertThat(e.details()).containsEntry("field", "mode")
+          .containsEntry("allowed", List.of("NORMAL", "TRAINING", "PROFORMA"));
+      assertThat(e.getMessage()).contains("NORMAL, TRAINING, PROFORMA");
+    }
+    FiscalException proformaNote = refusalOf(x -> note(x).put("mode", "PROFORMA"));
+    assertThat(proformaNote.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(proformaNote.details()).containsEntry("field", "mode");
+  }
+
   // Helpers.
 
   private static ObjectNode example() {
