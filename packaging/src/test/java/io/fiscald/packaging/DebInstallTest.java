@@ -56,6 +56,8 @@ class DebInstallTest {
   void unpackedLaunchersInitServeAndStopWithStatus143() throws Exception {
     Path data = tmp.resolve("data");
     Map<String, String> env = launcherEnv(data);
+    // the shipped configuration (comments only): whatever reads FISCALD_CONFIG must accept it
+    env.put("FISCALD_CONFIG", tree.resolve("etc/fiscald/fiscald.conf").toString());
     Commands.Result init = Commands.run(Duration.ofMinutes(3), env,
         List.of(tree.resolve("usr/bin/fiscalctl").toString(), "init"));
     init.assertOk("fiscalctl init");
@@ -83,7 +85,7 @@ class DebInstallTest {
           " serve --listen 127.0.0.1:" + port);
       assertThat(cmdline.split(" ")[0]).isEqualTo(pathJava());
       String environ = Files.readString(Path.of("/proc", Long.toString(daemon.pid()), "environ"));
-      assertThat(environ.split("\0")).contains("FISCALD_CONFIG=/etc/fiscald/fiscald.conf",
+      assertThat(environ.split("\0")).contains("FISCALD_CONFIG=" + tree.resolve("etc/fiscald/fiscald.conf"),
           "FISCALD_DATA_DIR=" + data);
 
       daemon.destroy(); // SIGTERM
@@ -164,6 +166,8 @@ class DebInstallTest {
     assertThat(r.get("serve_uid")).as("the daemon runs as the fiscald user").isEqualTo(r.get("fiscald_uid"));
     assertThat(r.get("serve_cmd")).as(why).startsWith("/usr/bin/java ").contains("-Xmx96m",
         "-jar /usr/share/fiscald/fiscald.jar serve");
+    assertThat(r.get("serve_env")).as(why).contains("FISCALD_CONFIG=/etc/fiscald/fiscald.conf",
+        "FISCALD_DATA_DIR=/var/lib/fiscald");
     assertThat(r.get("purge_warning")).as(why).contains("deleting /var/lib/fiscald");
     if (r.containsKey("verify")) {
       assertThat(r.get("verify")).as("systemd-analyze verify in the throwaway root").isEqualTo("[]");

@@ -129,7 +129,7 @@ class DebPackageTest {
     }
     // systemd only when it runs (not in a chroot), and data only on purge (behaviour: DebInstallTest)
     assertThat(Files.readString(control.resolve("postinst")))
-        .contains("adduser --quiet --system --group", "--home /var/lib/fiscald", "[ -d /run/systemd/system ]");
+        .contains("adduser --quiet --system $group_opt", "--home /var/lib/fiscald", "[ -d /run/systemd/system ]");
     String postrm = Files.readString(control.resolve("postrm"));
     assertThat(postrm.substring(0, postrm.indexOf("rm -rf /var/lib/fiscald"))).contains("if [ \"$1\" = purge ]");
   }

@@ -35,11 +35,10 @@ in_root fiscalctl init >/dev/null
 echo "db=$(in_root stat -c '%U %a' /var/lib/fiscald/fiscald.db)"
 echo "key=$(in_root stat -c '%U %a' /var/lib/fiscald/master.key)"
 
-# the service's command, as the service's user with the unit's environment
+# the service's command as the service's user, on the launcher's defaults (the unit sets the same values)
 # (chroot itself in the background, not a shell function, so that $! ends up as the JVM: everything execs)
 chroot "$m" setpriv --reuid=fiscald --regid=fiscald --init-groups \
-  env FISCALD_CONFIG=/etc/fiscald/fiscald.conf FISCALD_DATA_DIR=/var/lib/fiscald \
-  /usr/bin/fiscald --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+  env -u FISCALD_CONFIG -u FISCALD_DATA_DIR /usr/bin/fiscald --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 pid=$!
 trap 'kill -KILL $pid 2>/dev/null || true' EXIT
 health=down
@@ -54,6 +53,7 @@ echo "healthz=$health"
 echo "serve_uid=$(awk '/^Uid:/ {print $2}' /proc/$pid/status)"
 echo "serve_cmd=$(tr '\0' ' ' < /proc/$pid/cmdline)"
 echo "fiscald_uid=$(in_root id -u fiscald)"
+echo "serve_env=$(tr '\0' '\n' < /proc/$pid/environ | grep '^FISCALD_' | sort | tr '\n' ' ')"
 kill -TERM $pid
 status=0
 wait $pid || status=$?
