@@ -88,6 +88,9 @@ final class SyncCommand extends BaseCommand {
         view.put("closedDayOnServer", s.closedDayOnServer());
         view.put("serverDayStatus", s.serverDayStatus());
         view.put("lastSentGlobalNo", s.lastSentGlobalNo());
+        if (s.offlineFiles() != null) {
+          view.put("offlineFiles", s.offlineFiles());
+        }
         if (step == ZimraSync.Step.BLOCKED) {
           throw new FiscalException(ErrorCode.AUTHORITY_REFUSED, "sync is stopped: " + s.blockedReason(), view);
         }

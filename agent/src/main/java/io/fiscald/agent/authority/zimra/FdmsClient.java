@@ -123,6 +123,10 @@ public final class FdmsClient implements AutoCloseable {
     return b.build();
   }
 
+  public long deviceId() {
+    return deviceId;
+  }
+
   public boolean mutualTls() {
     return mutualTls;
   }
@@ -195,10 +199,24 @@ public final class FdmsClient implements AutoCloseable {
 
   /** SubmittedFileList (SPEC §4.10) for one operation, or the latest files when {@code operationId} is null. */
   public JsonNode getFileStatus(String operationId, int offset, int limit) {
+    return getFileStatus(operationId, offset, limit, null, null);
+  }
+
+  /**
+   * SubmittedFileList (SPEC §4.10) filtered by operation and upload time (local, {@code yyyy-MM-ddTHH:mm:ss};
+   * the span may not exceed 100 days); null filters are left out.
+   */
+  public JsonNode getFileStatus(String operationId, int offset, int limit, String uploadedFrom, String uploadedTill) {
     HttpUrl.Builder url = url(device("SubmittedFileList")).newBuilder()
         .addQueryParameter("Offset", Integer.toString(offset)).addQueryParameter("Limit", Integer.toString(limit));
     if (operationId != null) {
       url.addQueryParameter("OperationID", operationId);
+    }
+    if (uploadedFrom != null) {
+      url.addQueryParameter("FileUploadedFrom", uploadedFrom);
+    }
+    if (uploadedTill != null) {
+      url.addQueryParameter("FileUploadedTill", uploadedTill);
     }
     return execute("SubmittedFileList", request(url.build()).get().build());
   }

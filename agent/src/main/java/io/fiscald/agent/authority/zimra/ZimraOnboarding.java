@@ -99,7 +99,10 @@ public final class ZimraOnboarding {
       try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
         ZimraConfig config = ZimraConfig.parse(client.getConfig().toString());
         ZimraState.saveConfig(state, config, null, now(clock));
-        JsonNode status = client.getStatus();
+        // sheet §15: an Offline-mode device gets DEV01 on getStatus; it has no server day to look at
+        JsonNode status = config.offlineMode()
+            ? FdmsClient.WIRE.createObjectNode().put("deviceOperatingMode", config.deviceOperatingMode())
+            : client.getStatus();
         ZimraState.put(state, ZimraState.STATUS, status.toString(), now(clock));
         @SuppressWarnings("unchecked")
         Map<String, Object> statusMap = CanonicalJson.mapper().convertValue(status, Map.class);
