@@ -119,6 +119,11 @@ public final class FdmsClient implements AutoCloseable {
       X509TrustManager trust = FdmsTls.trustManager(settings.trustedCaPem());
       SSLContext ctx = FdmsTls.context(key, chain, trust);
       b.sslSocketFactory(ctx.getSocketFactory(), trust);
+      if (key instanceof SignerTlsKey handle && handle.rsa()) {
+        // TLS 1.3 signs CertificateVerify with RSA-PSS only; an RSA device signer does PKCS#1 v1.5
+        b.connectionSpecs(List.of(new okhttp3.ConnectionSpec.Builder(okhttp3.ConnectionSpec.MODERN_TLS)
+            .tlsVersions(okhttp3.TlsVersion.TLS_1_2).build()));
+      }
     }
     return b.build();
   }
