@@ -65,24 +65,26 @@ class FdmsSimulatorFileTest {
     return f;
   }
 
-  JsonNode fileStatus(TestDevice dev, String operationID) throws Exception {
+  static JsonNode fileStatus(TestDevice dev, String operationID) throws Exception {
     Resp r = dev.get(dev.dev("SubmittedFileList") + "?Offset=0&Limit=10&OperationID=" + operationID);
     assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
     return r.body().path("rows").get(0);
   }
 
   JsonNode awaitProcessed(TestDevice dev, String operationID) throws Exception {
-    JsonNode[] row = new JsonNode[1];
-    sim.await(() -> {
-      try {
-        row[0] = fileStatus(dev, operationID);
-        String s = row[0].path("fileProcessingStatus").asText();
-        return s.equals("CompleteSuccessful") || s.equals("FailedWithErrors");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, WAIT);
-    return row[0];
+    return awaitStatus(dev, operationID, "CompleteSuccessful", "FailedWithErrors");
+  }
+
+  /** Polls SubmittedFileList over HTTPS (never under the simulator's lock) until the file reaches a status. */
+  static JsonNode awaitStatus(TestDevice dev, String operationID, String... statuses) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    JsonNode row = fileStatus(dev, operationID);
+    while (!List.of(statuses).contains(row.path("fileProcessingStatus").asText())) {
+      assertThat(System.nanoTime()).as("file %s still %s", operationID, row).isLessThan(deadline);
+      Thread.sleep(50);
+      row = fileStatus(dev, operationID);
+    }
+    return row;
   }
 
   @Test
@@ -111,14 +113,7 @@ class FdmsSimulatorFileTest {
     // the second file arrives first: it waits for the first
     Resp second = offline.submitFile(file(offline, 1, 2, day.subList(2, 4), close));
     assertThat(second.status()).as(second.body().toString()).isEqualTo(200);
-    sim.await(() -> {
-      try {
-        return fileStatus(offline, second.body().path("operationID").asText()).path("fileProcessingStatus").asText()
-            .equals("WaitingForPreviousFile");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, WAIT);
+    awaitStatus(offline, second.body().path("operationID").asText(), "WaitingForPreviousFile");
     Resp first = offline.submitFile(file(offline, 1, 1, day.subList(0, 2), null));
     assertThat(awaitProcessed(offline, first.body().path("operationID").asText()).path("fileProcessingStatus")
         .asText()).isEqualTo("CompleteSuccessful");
@@ -188,7 +183,7 @@ class FdmsSimulatorFileTest {
     ((ObjectNode) f.get("header")).remove("fileSequence");
     assertThat(offline.submitFile(f).body().path("errorCode").asText()).isEqualTo("FILE02");
     List<ObjectNode> many = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 100; i++) {
       many.add(offline.receipt("FiscalInvoice", "2026-03-02T09:00:00", "1.00", "INV-BIG-" + i));
     }
     Resp big = offline.submitFile(file(offline, 1, 1, many, null));
