@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fiscalctl device register}: register this till with its tax authority. */
@@ -28,7 +29,10 @@ import picocli.CommandLine.Option;
         "  fiscalctl --data-dir /var/lib/fiscald device register --authority zimra --device-id 30199 "
             + "--serial SN-001 --activation-key ABC12345 --env sandbox",
         "  fiscalctl --data-dir /var/lib/fiscald device register --authority kra --pin P051234567X --branch 00 "
-            + "--serial SN-0001 --transport oscu --env sandbox"})
+            + "--serial SN-0001 --transport oscu --env sandbox",
+        "  FISCALD_PKCS11_PIN=1234 fiscalctl device register --authority zimra --device-id 30199 --serial SN-001 "
+            + "--activation-key ABC12345 --signer pkcs11 --pkcs11-library /usr/lib/softhsm/libsofthsm2.so "
+            + "--pkcs11-slot 1528330285"})
 final class DeviceRegisterCommand extends BaseCommand {
   /** The authorities a device can be registered with. */
   enum Authority { zimra, kra }
@@ -92,11 +96,19 @@ final class DeviceRegisterCommand extends BaseCommand {
   @Option(names = "--currency", defaultValue = "USD", paramLabel = "ISO", description = "Default currency (USD, ZWG).")
   String currency;
 
+  /** zimra: where the device key lives (software, a PKCS#11 token or a control unit); FDMS mutual TLS signs there. */
+  @Mixin
+  SignerOptions signer;
+
   @Option(names = "--time-zone", paramLabel = "ZONE", description = "Local time of receipts (default Africa/Harare).")
   String timeZone;
 
   @Override
   int run() {
+    if (authority == Authority.kra && !"software".equals(signer.type)) {
+      throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "--signer is for ZIMRA devices, whose key signs receipts "
+          + "and FDMS's mutual TLS; a KRA device has no device key", Map.of("field", "signer"));
+    }
     if (authority == Authority.kra) {
       return KraCli.register(this, new KraCli.RegisterOptions(kraPin, kraBranch, kraTransport, kraTrackStock,
           kraConsumerKey, kraConsumerSecret, kraApigeeAppId, null, kraForce), serial, environment, url);
@@ -124,7 +136,7 @@ final class DeviceRegisterCommand extends BaseCommand {
     }
     ZimraOnboarding.Registration r = ZimraOnboarding.register(dataDirectory(), env(),
         new ZimraOnboarding.Request(deviceId, serial, Secret.ofUtf8(key), environment, url, ca, keyAlgorithm,
-            currency.toUpperCase(Locale.ROOT), timeZone), Clock.systemUTC());
+            currency.toUpperCase(Locale.ROOT), timeZone, signer.setup(env())), Clock.systemUTC());
     ZimraConfig c = r.config();
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("deviceId", r.device().deviceId());

@@ -46,7 +46,7 @@ final class SyncCommand extends BaseCommand {
             + agent.device().authority() + "' profile, which submits nothing", Map.of());
       }
       ZimraProfile profile = agent.core().profile() instanceof ZimraProfile p ? p : null;
-      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
+      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), agent.signer(), clock)) {
         ZimraSync sync = new ZimraSync(state, client, ZimraState.requireSettings(state), profile, clock,
             Duration.ofSeconds(1), 60);
         if (clearBlock) {
@@ -88,6 +88,9 @@ final class SyncCommand extends BaseCommand {
         view.put("closedDayOnServer", s.closedDayOnServer());
         view.put("serverDayStatus", s.serverDayStatus());
         view.put("lastSentGlobalNo", s.lastSentGlobalNo());
+        if (s.offlineFiles() != null) {
+          view.put("offlineFiles", s.offlineFiles());
+        }
         if (step == ZimraSync.Step.BLOCKED) {
           throw new FiscalException(ErrorCode.AUTHORITY_REFUSED, "sync is stopped: " + s.blockedReason(), view);
         }

@@ -420,6 +420,7 @@ final class ApiRoutes implements AutoCloseable {
     sv.put("offlineSeconds", offlineSeconds(sync));
     sv.put("lastSyncAt", sync.lastSyncAt() == null ? null : Timestamps.format(sync.lastSyncAt()));
     sv.put("offlineLimitSeconds", sync.offlineLimit() == null ? null : sync.offlineLimit().toSeconds());
+    sv.put("offlineFiles", io.fiscald.agent.sync.SyncState.offlineFiles(c, agent.device().authority()));
     s.put("sync", sv);
     PrinterState printer = hooks.printerState();
     s.put("printer", Map.of("state", printer.state(), "detail", printer.detail() == null ? "" : printer.detail()));

@@ -49,6 +49,11 @@ public final class SyncState {
     }
   }
 
+  /** The day-file progress of an Offline-mode ZIMRA device (sheet §15), or null for any other device. */
+  public static Map<String, Object> offlineFiles(Connection c, String authority) {
+    return ZimraProfile.NAME.equals(authority) ? ZimraSync.status(c).offlineFiles() : null;
+  }
+
   /**
    * {@code authority}, {@code pending}, {@code rejected}, {@code offlineSince}, {@code lastSyncAt},
    * {@code lastError} and the authority's own fields; null for a device whose profile submits nothing.
@@ -68,6 +73,10 @@ public final class SyncState {
       v.put("serverDayStatus", s.serverDayStatus());
       v.put("openedDayOnServer", s.openedDayOnServer());
       v.put("closedDayOnServer", s.closedDayOnServer());
+      if (s.offlineFiles() != null) {
+        v.put("operatingMode", "Offline");
+        v.put("offlineFiles", s.offlineFiles());
+      }
       v.put("certificateExpiresAt", ZimraDevice.certificate(c).map(x -> x.getNotAfter().toInstant().toString())
           .orElse(null));
       return v;

@@ -200,7 +200,7 @@ public final class FdmsSimulator implements AutoCloseable {
       /** Key type of the FDMS signing key: "EC" (P-256, default) or "RSA" (2048). */
       public Builder serverKeyAlgorithm(String v) { serverKeyAlgorithm = Objects.requireNonNull(v); return this; }
       public Builder fileStatusNaming(FileStatusNaming v) { fileStatusNaming = Objects.requireNonNull(v); return this; }
-      /** Largest accepted offline file, decoded (default 3 MB, FILE01). */
+      /** Largest accepted offline file as uploaded, the Base64 text (default 3 MB, FILE01). */
       public Builder maxFileBytes(int v) { maxFileBytes = v; return this; }
 
       public Options build() {

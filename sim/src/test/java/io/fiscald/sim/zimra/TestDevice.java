@@ -189,6 +189,11 @@ final class TestDevice {
 
   /** closeDay with counters computed from {@code receipts} (sheet §11), signed per §10.2. */
   Resp closeDay(int dayNo, String openedDate, List<ObjectNode> receipts) throws Exception {
+    return post(dev("CloseDay"), closeBody(dayNo, openedDate, receipts));
+  }
+
+  /** The closeDay body (also an offline file's footer, less fiscalDayNo): counters of {@code receipts}, signed. */
+  ObjectNode closeBody(int dayNo, String openedDate, List<ObjectNode> receipts) throws Exception {
     List<Signatures.Counter> counters = new ArrayList<>();
     java.util.Map<String, Signatures.Counter> acc = new java.util.LinkedHashMap<>();
     for (ObjectNode r : receipts) {
@@ -229,7 +234,14 @@ final class TestDevice {
       n.put("fiscalCounterValue", c.value());
     }
     body.putObject("fiscalDayDeviceSignature").put("hash", Signatures.sha256Base64(s)).put("signature", signBase64(s));
-    return post(dev("CloseDay"), body);
+    return body;
+  }
+
+  /** submitFile with {@code file} Base64-encoded as a text body (SWAGGER). */
+  Resp submitFile(JsonNode file) throws Exception {
+    String b64 = Base64.getEncoder().encodeToString(M.writeValueAsBytes(file));
+    return send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + dev("SubmitFile")))
+        .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(b64)), Duration.ofSeconds(30));
   }
 
   private static void merge(java.util.Map<String, Signatures.Counter> acc, Signatures.Counter c) {

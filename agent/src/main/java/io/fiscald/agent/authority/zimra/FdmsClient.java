@@ -119,8 +119,17 @@ public final class FdmsClient implements AutoCloseable {
       X509TrustManager trust = FdmsTls.trustManager(settings.trustedCaPem());
       SSLContext ctx = FdmsTls.context(key, chain, trust);
       b.sslSocketFactory(ctx.getSocketFactory(), trust);
+      if (key instanceof SignerTlsKey handle && handle.rsa()) {
+        // TLS 1.3 signs CertificateVerify with RSA-PSS only; an RSA device signer does PKCS#1 v1.5
+        b.connectionSpecs(List.of(new okhttp3.ConnectionSpec.Builder(okhttp3.ConnectionSpec.MODERN_TLS)
+            .tlsVersions(okhttp3.TlsVersion.TLS_1_2).build()));
+      }
     }
     return b.build();
+  }
+
+  public long deviceId() {
+    return deviceId;
   }
 
   public boolean mutualTls() {
@@ -195,10 +204,24 @@ public final class FdmsClient implements AutoCloseable {
 
   /** SubmittedFileList (SPEC §4.10) for one operation, or the latest files when {@code operationId} is null. */
   public JsonNode getFileStatus(String operationId, int offset, int limit) {
+    return getFileStatus(operationId, offset, limit, null, null);
+  }
+
+  /**
+   * SubmittedFileList (SPEC §4.10) filtered by operation and upload time (local, {@code yyyy-MM-ddTHH:mm:ss};
+   * the span may not exceed 100 days); null filters are left out.
+   */
+  public JsonNode getFileStatus(String operationId, int offset, int limit, String uploadedFrom, String uploadedTill) {
     HttpUrl.Builder url = url(device("SubmittedFileList")).newBuilder()
         .addQueryParameter("Offset", Integer.toString(offset)).addQueryParameter("Limit", Integer.toString(limit));
     if (operationId != null) {
       url.addQueryParameter("OperationID", operationId);
+    }
+    if (uploadedFrom != null) {
+      url.addQueryParameter("FileUploadedFrom", uploadedFrom);
+    }
+    if (uploadedTill != null) {
+      url.addQueryParameter("FileUploadedTill", uploadedTill);
     }
     return execute("SubmittedFileList", request(url.build()).get().build());
   }

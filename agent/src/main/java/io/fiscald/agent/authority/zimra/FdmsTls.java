@@ -87,7 +87,10 @@ public final class FdmsTls {
   static SSLContext context(PrivateKey key, List<X509Certificate> chain, X509TrustManager trust) {
     try {
       KeyManager[] keyManagers = null;
-      if (key != null) {
+      if (key instanceof SignerTlsKey handle) {
+        // the key stays in its token or control unit: the handshake is signed through the device signer
+        keyManagers = new KeyManager[] {SignerTlsKey.keyManager(handle, chain)};
+      } else if (key != null) {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("device", key, IN_MEMORY, chain.toArray(new X509Certificate[0]));

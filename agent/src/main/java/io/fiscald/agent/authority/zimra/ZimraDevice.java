@@ -4,6 +4,7 @@ import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
 import io.fiscald.agent.device.DeviceKeys;
 import io.fiscald.hal.sign.PublicKeys;
+import io.fiscald.hal.sign.Signer;
 import io.fiscald.store.DeviceRecord;
 import io.fiscald.store.Devices;
 import io.fiscald.store.StoreException;
@@ -75,6 +76,15 @@ public final class ZimraDevice {
    * into memory; a sandbox test double over plain http gets no certificate.
    */
   public static FdmsClient client(Connection c, SecretStore secrets, DeviceRecord device, Clock clock) {
+    return client(c, secrets, device, null, clock);
+  }
+
+  /**
+   * As {@link #client(Connection, SecretStore, DeviceRecord, Clock)}; a device whose key is not in the secret
+   * store (a PKCS#11 token, a control unit) authenticates through {@code signer}, the key never leaving it.
+   */
+  public static FdmsClient client(Connection c, SecretStore secrets, DeviceRecord device, Signer signer,
+      Clock clock) {
     ZimraSettings settings = ZimraState.requireSettings(c);
     long id = ZimraProfile.deviceIdOf(device);
     if (settings.plainHttp()) {
@@ -83,8 +93,9 @@ public final class ZimraDevice {
     X509Certificate cert = certificate(c).orElseThrow(() -> new FiscalException(ErrorCode.DEVICE_NOT_REGISTERED,
         "device " + device.deviceId() + " has no FDMS certificate; register it: fiscalctl device register "
             + "--authority zimra ..."));
-    return FdmsClient.deviceClient(settings, id, cert, privateKey(c, secrets), PublicKeys.fromDer(device.publicKey()),
-        clock);
+    PrivateKey key = signer != null && secrets.get(c, DeviceKeys.SIGNING_KEY).isEmpty()
+        ? SignerTlsKey.of(signer) : privateKey(c, secrets);
+    return FdmsClient.deviceClient(settings, id, cert, key, PublicKeys.fromDer(device.publicKey()), clock);
   }
 
   /** The device key, unsealed into memory for the TLS handshake; never written anywhere. */

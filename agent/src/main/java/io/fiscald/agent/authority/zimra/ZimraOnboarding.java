@@ -9,6 +9,7 @@ import io.fiscald.agent.core.Timestamps;
 import io.fiscald.agent.device.DataDirectory;
 import io.fiscald.agent.device.DeviceInitializer;
 import io.fiscald.agent.device.DeviceSettings;
+import io.fiscald.agent.device.SignerSetup;
 import io.fiscald.agent.tax.TaxRate;
 import io.fiscald.agent.tax.TaxRounding;
 import io.fiscald.hal.sign.KeyAlgorithm;
@@ -51,7 +52,14 @@ public final class ZimraOnboarding {
    * @param timeZone null for Africa/Harare
    */
   public record Request(long deviceId, String serialNo, Secret activationKey, String environment, String baseUrl,
-      String trustedCaPem, KeyAlgorithm keyAlgorithm, String currency, String timeZone) {
+      String trustedCaPem, KeyAlgorithm keyAlgorithm, String currency, String timeZone, SignerSetup signer) {
+    /** A device whose key is made in software and sealed with the master key. */
+    public Request(long deviceId, String serialNo, Secret activationKey, String environment, String baseUrl,
+        String trustedCaPem, KeyAlgorithm keyAlgorithm, String currency, String timeZone) {
+      this(deviceId, serialNo, activationKey, environment, baseUrl, trustedCaPem, keyAlgorithm, currency, timeZone,
+          null);
+    }
+
     @Override
     public String toString() {
       return "Request[deviceId=" + deviceId + ", serialNo=" + serialNo + ", activationKey=[REDACTED], environment="
@@ -96,10 +104,13 @@ public final class ZimraOnboarding {
       event.put("certificatePem", FdmsTls.pem(cert));
       agent.core().recordEvent(JournalKind.DEVICE_REGISTERED, event);
 
-      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
+      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), agent.signer(), clock)) {
         ZimraConfig config = ZimraConfig.parse(client.getConfig().toString());
         ZimraState.saveConfig(state, config, null, now(clock));
-        JsonNode status = client.getStatus();
+        // sheet §15: an Offline-mode device gets DEV01 on getStatus; it has no server day to look at
+        JsonNode status = config.offlineMode()
+            ? FdmsClient.WIRE.createObjectNode().put("deviceOperatingMode", config.deviceOperatingMode())
+            : client.getStatus();
         ZimraState.put(state, ZimraState.STATUS, status.toString(), now(clock));
         @SuppressWarnings("unchecked")
         Map<String, Object> statusMap = CanonicalJson.mapper().convertValue(status, Map.class);
@@ -149,7 +160,8 @@ public final class ZimraOnboarding {
         Connection c = Database.openForWriting(dir.database())) {
       SecretStore secrets = new SecretStore(new SecretBox(MasterKey.resolve(dir.masterKeyFile(env), env)));
       DeviceInitializer.init(c, secrets, ZimraProfile.NAME, id, req.environment(),
-          req.keyAlgorithm() == null ? KeyAlgorithm.EC_P256 : req.keyAlgorithm(), settings, clock);
+          req.keyAlgorithm() == null ? KeyAlgorithm.EC_P256 : req.keyAlgorithm(), settings,
+          req.signer() == null ? SignerSetup.software() : req.signer(), env, clock);
     } catch (SQLException e) {
       throw new FiscalException(ErrorCode.STORAGE_ERROR, "cannot close database: " + e.getMessage());
     }
@@ -167,7 +179,7 @@ public final class ZimraOnboarding {
           ErrorCode.DEVICE_NOT_REGISTERED, "device " + deviceId + " has no certificate to renew; register it"));
       String csr = DeviceCsr.pem(agent.signer(), settings.csrCommonName(deviceId), settings.csrOptionalSubject());
       X509Certificate fresh;
-      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
+      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), agent.signer(), clock)) {
         fresh = FdmsTls.certificates(client.issueCertificate(csr).path("certificate").asText()).get(0);
       }
       FdmsClient.checkCertificate(fresh, deviceId, agent.signer().publicKey(), clock.instant());

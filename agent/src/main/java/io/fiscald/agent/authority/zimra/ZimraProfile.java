@@ -186,6 +186,7 @@ public final class ZimraProfile implements AuthorityProfile {
     f.put(ZimraReceipts.QR_URL, ZimraQr.qrUrl(cfg.qrUrl() == null ? "" : cfg.qrUrl(), deviceId, local.toLocalDate(),
         receipt.globalNo(), qrData));
     f.put(ZimraReceipts.DEVICE_SERIAL, serial(cfg));
+    ZimraTaxpayer.of(cfg).putInto(f); // printed from the receipt itself: a reprint ignores later getConfig changes
     if (receipt.type().isNote()) {
       FiscalReceipt original = original(c, receipt.originalNumber());
       f.put(ZimraReceipts.ORIGINAL_DEVICE_ID, Long.toString(deviceId));
@@ -259,31 +260,34 @@ public final class ZimraProfile implements AuthorityProfile {
   @Override
   public Optional<ReceiptHeader> header(FiscalReceipt receipt) {
     ZimraConfig cfg = config.get();
-    if (cfg == null) {
+    Optional<ZimraTaxpayer> copied = ZimraTaxpayer.of(receipt.authorityFields());
+    if (cfg == null && copied.isEmpty()) {
       return Optional.empty();
     }
+    // the copy made at issue time wins; receipts issued before fiscald copied it print the stored getConfig
+    ZimraTaxpayer t = copied.orElseGet(() -> ZimraTaxpayer.of(cfg));
     List<String> lines = new ArrayList<>();
-    if (cfg.taxPayerTin() != null) {
-      lines.add("TIN: " + cfg.taxPayerTin());
+    if (t.tin() != null) {
+      lines.add("TIN: " + t.tin());
     }
-    if (cfg.vatPayer()) {
-      lines.add("VAT No: " + cfg.vatNumber());
+    if (t.vatPayer()) {
+      lines.add("VAT No: " + t.vatNumber());
     }
-    if (cfg.deviceBranchName() != null && !cfg.deviceBranchName().isBlank()
-        && !cfg.deviceBranchName().trim().equalsIgnoreCase(cfg.taxPayerName().trim())) {
-      lines.add(cfg.deviceBranchName());
+    if (t.branchName() != null && !t.branchName().isBlank()
+        && !t.branchName().trim().equalsIgnoreCase(t.name().trim())) {
+      lines.add(t.branchName());
     }
-    if (cfg.address() != null && !cfg.address().printable().isEmpty()) {
-      lines.add(cfg.address().printable());
+    if (t.address() != null && !t.address().isEmpty()) {
+      lines.add(t.address());
     }
-    if (cfg.email() != null && !cfg.email().isBlank()) {
-      lines.add("Email: " + cfg.email());
+    if (t.email() != null && !t.email().isBlank()) {
+      lines.add("Email: " + t.email());
     }
-    if (cfg.phoneNo() != null && !cfg.phoneNo().isBlank()) {
-      lines.add("Tel: " + cfg.phoneNo());
+    if (t.phone() != null && !t.phone().isBlank()) {
+      lines.add("Tel: " + t.phone());
     }
     String title = switch (receipt.type()) {
-      case INVOICE -> cfg.vatPayer() ? "FISCAL TAX INVOICE" : "FISCAL INVOICE";
+      case INVOICE -> t.vatPayer() ? "FISCAL TAX INVOICE" : "FISCAL INVOICE";
       case CREDIT_NOTE -> "CREDIT NOTE";
       case DEBIT_NOTE -> "DEBIT NOTE";
     };
@@ -301,14 +305,14 @@ public final class ZimraProfile implements AuthorityProfile {
     Map<String, String> f = receipt.authorityFields();
     if (receipt.type().isNote() && f.containsKey(ZimraReceipts.ORIGINAL_GLOBAL_NO)) {
       reference.add(receipt.type() == ReceiptType.CREDIT_NOTE ? "CREDITED INVOICE" : "DEBITED INVOICE");
-      reference.add("Device Serial No: " + f.getOrDefault(ZimraReceipts.DEVICE_SERIAL, serial(cfg)));
+      reference.add("Device Serial No: " + f.getOrDefault(ZimraReceipts.DEVICE_SERIAL, cfg == null ? "" : serial(cfg)));
       reference.add("Invoice No: " + f.get(ZimraReceipts.ORIGINAL_GLOBAL_NO));
       reference.add("Date: " + f.getOrDefault(ZimraReceipts.ORIGINAL_DATE, "").replace('T', ' '));
       reference.add("Customer reference No: " + f.getOrDefault(ZimraReceipts.ORIGINAL_INVOICE_NO,
           String.valueOf(receipt.originalNumber())));
     }
-    return Optional.of(new ReceiptHeader(cfg.taxPayerName(), lines, title, buyer, reference, true,
-        "Invoice total, " + receipt.currency(), true, cfg.vatPayer()));
+    return Optional.of(new ReceiptHeader(t.name(), lines, title, buyer, reference, true,
+        "Invoice total, " + receipt.currency(), true, t.vatPayer()));
   }
 
   private ZimraConfig requireConfig() {

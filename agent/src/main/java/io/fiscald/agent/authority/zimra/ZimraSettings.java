@@ -22,6 +22,7 @@ import java.util.Map;
  * @param timeZone the local time of receiptDate and fiscalDayOpened (no zone on the wire)
  * @param trustedCaPem extra trust anchors for the gateway's TLS certificate (a test gateway's own CA), or null
  * @param renewBeforeDays renew the certificate this many days before certificateValidTill
+ * @param offlineFileMaxBytes the largest offline day file (Base64 text) sent with submitFile; 3 MB (SPEC §4.9)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ZimraSettings(
@@ -41,7 +42,8 @@ public record ZimraSettings(
     int timeoutSeconds,
     String timeZone,
     String trustedCaPem,
-    int renewBeforeDays) {
+    int renewBeforeDays,
+    int offlineFileMaxBytes) {
 
   public static final String TEST_URL = "https://fdmsapitest.zimra.co.zw";
   public static final String PRODUCTION_URL = "https://fdmsapi.zimra.co.zw";
@@ -66,12 +68,13 @@ public record ZimraSettings(
     timeoutSeconds = timeoutSeconds <= 0 ? MIN_TIMEOUT_SECONDS : timeoutSeconds;
     timeZone = blank(timeZone) ? "Africa/Harare" : timeZone;
     renewBeforeDays = renewBeforeDays <= 0 ? 30 : renewBeforeDays;
+    offlineFileMaxBytes = offlineFileMaxBytes <= 0 ? ZimraDayFile.MAX_FILE_BYTES : offlineFileMaxBytes;
   }
 
   /** The recommended settings for a device in {@code environment}, talking to {@code baseUrl} (null: ZIMRA's own). */
   public static ZimraSettings defaults(String environment, String baseUrl, String deviceSerialNo) {
     return new ZimraSettings(baseUrl, environment, deviceSerialNo, null, null, null, null, false, null, null, null,
-        null, null, 0, null, null, 0);
+        null, null, 0, null, null, 0, 0);
   }
 
   public ZoneId zone() {
@@ -82,14 +85,21 @@ public record ZimraSettings(
   public ZimraSettings withBaseUrl(String url, String caPem) {
     return new ZimraSettings(url, environment, deviceSerialNo, deviceModelName, deviceModelVersion, versionHeaderName,
         csrCommonNameTemplate, csrOptionalSubject, ecdsaEncoding, roundingMode, counterOrder, qrDataSource,
-        submitFileTransport, timeoutSeconds, timeZone, caPem, renewBeforeDays);
+        submitFileTransport, timeoutSeconds, timeZone, caPem, renewBeforeDays, offlineFileMaxBytes);
   }
 
   /** A copy with another receipt/day time zone. */
   public ZimraSettings withTimeZone(String zone) {
     return new ZimraSettings(baseUrl, environment, deviceSerialNo, deviceModelName, deviceModelVersion,
         versionHeaderName, csrCommonNameTemplate, csrOptionalSubject, ecdsaEncoding, roundingMode, counterOrder,
-        qrDataSource, submitFileTransport, timeoutSeconds, zone, trustedCaPem, renewBeforeDays);
+        qrDataSource, submitFileTransport, timeoutSeconds, zone, trustedCaPem, renewBeforeDays, offlineFileMaxBytes);
+  }
+
+  /** A copy with another offline file transport and size limit (sheet §15 [conflict]; small limits in tests). */
+  public ZimraSettings withOfflineFiles(FileTransport transport, int maxBytes) {
+    return new ZimraSettings(baseUrl, environment, deviceSerialNo, deviceModelName, deviceModelVersion,
+        versionHeaderName, csrCommonNameTemplate, csrOptionalSubject, ecdsaEncoding, roundingMode, counterOrder,
+        qrDataSource, transport, timeoutSeconds, timeZone, trustedCaPem, renewBeforeDays, maxBytes);
   }
 
   /**
@@ -111,6 +121,10 @@ public record ZimraSettings(
     if (timeoutSeconds < MIN_TIMEOUT_SECONDS) {
       throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "the FDMS timeout must be at least 30 s (ZIMRA §7.4), got "
           + timeoutSeconds + " s", Map.of("field", "timeoutSeconds"));
+    }
+    if (offlineFileMaxBytes > ZimraDayFile.MAX_FILE_BYTES) {
+      throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "offline files may be at most 3 MB (SPEC §4.9), got "
+          + offlineFileMaxBytes + " bytes", Map.of("field", "offlineFileMaxBytes"));
     }
     try {
       zone();

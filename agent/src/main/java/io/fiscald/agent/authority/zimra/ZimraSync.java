@@ -57,10 +57,19 @@ public final class ZimraSync {
     BLOCKED
   }
 
-  /** What {@code status} shows about FDMS. */
+  /**
+   * What {@code status} shows about FDMS.
+   *
+   * @param offlineFiles the day-file progress of an Offline-mode device ({@link ZimraFileSync#view}), else null
+   */
   public record Status(long pending, long rejected, String offlineSince, String lastError, String blockedReason,
       long openedDayOnServer, long closedDayOnServer, String serverDayStatus, String closingErrorCode,
-      long lastSentGlobalNo) {}
+      long lastSentGlobalNo, Map<String, Object> offlineFiles) {}
+
+  /** True when the stored getConfig says FDMS runs this device in Offline mode (sheet §15). */
+  public static boolean offlineMode(Connection c) {
+    return ZimraState.config(c).map(ZimraConfig::offlineMode).orElse(false);
+  }
 
   private final Connection c;
   private final FdmsClient client;
@@ -69,6 +78,7 @@ public final class ZimraSync {
   private final Clock clock;
   private final Duration closePollInterval;
   private final int closePollAttempts;
+  private final ZimraFileSync files;
 
   /**
    * @param c a state connection (Agent.newStateConnection()); never the fiscal core's writer
@@ -83,6 +93,8 @@ public final class ZimraSync {
     this.clock = clock;
     this.closePollInterval = closePollInterval;
     this.closePollAttempts = closePollAttempts;
+    this.files = new ZimraFileSync(c, client, settings, client.deviceId(), clock, closePollInterval, closePollAttempts,
+        () -> refreshConfig(null));
   }
 
   /** Runs steps until nothing is left or FDMS must be waited for; returns the last step. */
@@ -110,6 +122,10 @@ public final class ZimraSync {
     if (count(c, "REJECTED") > 0) {
       // ZIMRA checklist 13: never skip a receipt; the refused one must be dealt with first
       return Step.BLOCKED;
+    }
+    if (offlineMode(c)) {
+      // sheet §15: an Offline-mode device never calls openDay/submitReceipt/closeDay (DEV01); it sends day files
+      return files.step();
     }
     try {
       Optional<OutboxMessage> next = Outbox.nextPending(c, ZimraState.AUTHORITY);
@@ -159,7 +175,10 @@ public final class ZimraSync {
     }
     FiscalDayRecord day = FiscalDays.get(c, dayNo).orElseThrow(() -> new FiscalException(ErrorCode.INTERNAL,
         "receipt of unknown fiscal day " + dayNo));
-    refreshConfig(day.isOpen() ? day.dayNo() : null);
+    if (refreshConfig(day.isOpen() ? day.dayNo() : null).offlineMode()) {
+      log.info("FDMS now runs this device in Offline mode: fiscal day {} goes as a day file", dayNo);
+      return Step.PROGRESS;
+    }
     try {
       JsonNode answer = client.openDay(ZimraDays.openDayBody(dayNo, day.openedAt(), settings.zone()));
       log.info("FDMS opened fiscal day {} (operationID {})", dayNo, answer.path("operationID").asText());
@@ -284,6 +303,10 @@ public final class ZimraSync {
   /** Lifts a block after a technician dealt with it (a failed close that ZIMRA has now closed, for example). */
   public void clearBlock() {
     Map<String, Object> state = ZimraState.map(c, ZimraState.SYNC);
+    if (ZimraState.map(c, ZimraFileSync.STATE).get("errorCode") != null) {
+      files.reset(); // the failed day's files are rebuilt and resent (FDMS deduplicates its receipts)
+      state.remove("closingErrorCode");
+    }
     state.remove("blockedReason");
     state.put("closeSentDay", number(state, "closedDay"));
     save(state);
@@ -304,7 +327,8 @@ public final class ZimraSync {
     }
     return new Status(pending, rejected, (String) s.get("offlineSince"), (String) s.get("lastError"), blocked,
         number(s, "openedDay"), number(s, "closedDay"), (String) s.get("serverDayStatus"),
-        (String) s.get("closingErrorCode"), number(s, "lastSentGlobalNo"));
+        (String) s.get("closingErrorCode"), number(s, "lastSentGlobalNo"),
+        offlineMode(c) ? ZimraFileSync.view(c) : null);
   }
 
   private Step failed(Map<String, Object> state, FiscalException e, OutboxMessage m) {

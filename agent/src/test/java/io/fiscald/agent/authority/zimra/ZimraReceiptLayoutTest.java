@@ -77,6 +77,26 @@ class ZimraReceiptLayoutTest {
   }
 
   @Test
+  void aReprintShowsTheTaxpayerDataOfIssueTimeNotALaterGetConfig() throws Exception {
+    DataDirectory dir = device(ZimraProfileTest.CONFIG);
+    try (Agent agent = Agent.open(dir, TestDevice.ENV, clock)) {
+      agent.core().openDay();
+      FiscalReceipt invoice = agent.core().issue(request(ReceiptType.INVOICE, null, null)).receipt();
+      assertThat(invoice.authorityFields()).containsEntry("taxPayerName", "Chipo Stores (Pvt) Ltd")
+          .containsEntry("taxPayerTIN", "2000123456").containsEntry("vatNumber", "220012345");
+      ZimraProfile p = (ZimraProfile) agent.core().profile();
+      // ZIMRA moved the branch and renamed the taxpayer after the sale
+      p.updateConfig(ZimraConfig.parse(ZimraProfileTest.CONFIG.replace("Chipo Stores (Pvt) Ltd", "Chipo Retail Ltd")
+          .replace("King George Rd", "Samora Machel Ave")));
+      String reprint = render(p, invoice, agent);
+      assertThat(reprint).contains("CHIPO STORES (PVT) LTD", "12, King George Rd, Harare, Harare", "VAT No: 220012345")
+          .doesNotContain("CHIPO RETAIL LTD").doesNotContain("Samora Machel Ave");
+      FiscalReceipt next = agent.core().issue(request(ReceiptType.INVOICE, null, null)).receipt();
+      assertThat(render(p, next, agent)).contains("CHIPO RETAIL LTD", "Samora Machel Ave");
+    }
+  }
+
+  @Test
   void anInvoiceAndACreditNoteCarryEveryMandatoryItem() throws Exception {
     DataDirectory dir = device(ZimraProfileTest.CONFIG);
     try (Agent agent = Agent.open(dir, TestDevice.ENV, clock)) {

@@ -836,11 +836,13 @@ public final class FdmsService {
     if (!FdmsDevice.OFFLINE.equals(ds.device.operatingMode())) {
       throw FdmsProblem.unprocessable("FILE03", "Device operating mode is not Offline", null);
     }
-    byte[] raw = fileBytes(call);
-    if (raw.length > cfg.maxFileBytes()) {
+    // sheet §15: at most 3 MB per file, counted on the file as uploaded (the Base64 text)
+    int uploaded = call.body() == null ? 0 : call.body().length;
+    if (uploaded > cfg.maxFileBytes()) {
       throw FdmsProblem.unprocessable("FILE01", "File too big",
-          raw.length + " bytes; at most " + cfg.maxFileBytes());
+          uploaded + " bytes; at most " + cfg.maxFileBytes());
     }
+    byte[] raw = fileBytes(call);
     JsonNode file;
     try {
       file = Json.MAPPER.readTree(raw);
@@ -939,7 +941,9 @@ public final class FdmsService {
                 lastDone = Math.max(lastDone, o.fileSequence);
               }
             }
-            boolean next = lastDone == 0 ? f.fileSequence <= 1 : f.fileSequence == lastDone + 1;
+            // sheet §15: files of a day are processed in fileSequence order; a resent file whose sequence is
+            // already done is processed again (its receipts deduplicate)
+            boolean next = f.fileSequence <= lastDone + 1;
             if (!next) {
               f.fileProcessingStatus = "WaitingForPreviousFile";
               continue;
