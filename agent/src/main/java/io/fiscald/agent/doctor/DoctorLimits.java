@@ -39,4 +39,9 @@ public record DoctorLimits(long freeDiskWarnBytes, long freeDiskFailBytes, long 
     return new DoctorLimits(freeDiskWarnBytes, freeDiskFailBytes, walWarnBytes, quickCheckAboveBytes,
         chainTailEntries, authorityTimeout, maxClockDrift, certificateWarning, age, printBacklogWarn, checkTimeout);
   }
+
+  public DoctorLimits withPrintBacklogWarn(long jobs) {
+    return new DoctorLimits(freeDiskWarnBytes, freeDiskFailBytes, walWarnBytes, quickCheckAboveBytes,
+        chainTailEntries, authorityTimeout, maxClockDrift, certificateWarning, outboxAgeWarn, jobs, checkTimeout);
+  }
 }
