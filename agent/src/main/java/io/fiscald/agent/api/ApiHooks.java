@@ -32,8 +32,10 @@ public final class ApiHooks {
   private final List<ReadinessCheck> readiness;
   private final Runnable printQueueChanged;
   private final List<AutoCloseable> workers;
+  private final Supplier<io.fiscald.agent.backup.BackupStatus> backups;
 
   private ApiHooks(Builder b) {
+    this.backups = b.backups;
     this.workers = List.copyOf(b.workers);
     this.printQueueChanged = b.printQueueChanged;
     this.printer = b.printer;
@@ -72,6 +74,25 @@ public final class ApiHooks {
     return workers;
   }
 
+  /** What the daemon's backup schedule has done ({@link io.fiscald.agent.backup.BackupStatus#NONE} without one). */
+  public io.fiscald.agent.backup.BackupStatus backupStatus() {
+    return backups.get();
+  }
+
+  /** These hooks with the backup schedule's status, and the schedule stopped with the other workers. */
+  public ApiHooks withBackups(io.fiscald.agent.backup.BackupScheduler scheduler) {
+    Builder b = new Builder("local");
+    b.printer = printer;
+    b.sync = sync;
+    b.canceller = canceller;
+    b.readiness.addAll(readiness);
+    b.printQueueChanged = printQueueChanged;
+    b.workers.addAll(workers);
+    b.workers.add(scheduler);
+    b.backups = scheduler::status;
+    return b.build();
+  }
+
   /** Called after the API queued print jobs (a receipt, a reprint): wakes the print worker. */
   public void printQueueChanged() {
     printQueueChanged.run();
@@ -85,6 +106,7 @@ public final class ApiHooks {
     private final List<ReadinessCheck> readiness = new ArrayList<>();
     private Runnable printQueueChanged = () -> { };
     private final List<AutoCloseable> workers = new ArrayList<>();
+    private Supplier<io.fiscald.agent.backup.BackupStatus> backups = () -> io.fiscald.agent.backup.BackupStatus.NONE;
 
     private Builder(String authority) {
       this.sync = () -> SyncStatus.none(authority);
