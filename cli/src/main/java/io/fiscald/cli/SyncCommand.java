@@ -34,7 +34,10 @@ final class SyncCommand extends BaseCommand {
 
   @Override
   int run() throws Exception {
-    initialisedDataDirectory();
+    java.util.Optional<DaemonClient> daemon = DaemonClient.ifRunning(initialisedDataDirectory());
+    if (daemon.isPresent()) {
+      return daemonSync(daemon.get());
+    }
     Clock clock = Clock.systemUTC();
     try (Agent agent = openAgent();
         Connection state = agent.newStateConnection()) {
@@ -100,6 +103,29 @@ final class SyncCommand extends BaseCommand {
             + (s.serverDayStatus() == null ? "" : " (" + s.serverDayStatus() + ")") + ".");
       }
     }
+    return 0;
+  }
+
+  /**
+   * fiscald runs and owns the data directory: its sync worker drains the outbox in the background, so
+   * this shows what it reports (GET /v1/status) instead of opening the database a second time.
+   */
+  private int daemonSync(DaemonClient daemon) {
+    if (clearBlock) {
+      throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "--retry-rejected needs the data directory to itself: "
+          + "stop fiscald (systemctl stop fiscald), run fiscalctl sync --once --retry-rejected, start it again");
+    }
+    com.fasterxml.jackson.databind.JsonNode status = daemon.get("/v1/status");
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("daemon", true);
+    view.put("pending", status.path("queues").path("outboxPending").asLong());
+    view.put("rejected", status.path("queues").path("outboxRejected").asLong());
+    view.put("online", status.path("sync").path("online").asBoolean());
+    view.put("offlineSince", status.path("sync").path("offlineSince").asText(null));
+    view.put("lastSyncAt", status.path("sync").path("lastSyncAt").asText(null));
+    result(view, "fiscald is running and sends receipts in the background: " + view.get("pending") + " waiting, "
+        + view.get("rejected") + " refused, " + (Boolean.TRUE.equals(view.get("online")) ? "online" : "offline since "
+        + view.get("offlineSince")) + ", last sync " + view.get("lastSyncAt") + ".");
     return 0;
   }
 }
