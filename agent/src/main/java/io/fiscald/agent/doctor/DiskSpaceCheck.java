@@ -13,7 +13,11 @@ final class DiskSpaceCheck implements Check {
 
   @Override
   public Finding run(DoctorContext ctx) throws Exception {
-    long free = Files.getFileStore(ctx.dir().root()).getUsableSpace();
+    java.nio.file.Path where = ctx.dir().root();
+    while (!Files.exists(where) && where.getParent() != null) {
+      where = where.getParent(); // a data directory not created yet goes on its parent's disk
+    }
+    long free = Files.getFileStore(where).getUsableSpace();
     var seen = Finding.facts("freeBytes", free, "freeMB", free / MB, "warnBelowMB", ctx.limits().freeDiskWarnBytes() / MB,
         "failBelowMB", ctx.limits().freeDiskFailBytes() / MB);
     String fix = "Free space on the disk of " + ctx.dir().root() + ": move old backups off the till (" + ctx.dir()

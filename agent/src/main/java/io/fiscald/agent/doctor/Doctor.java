@@ -89,8 +89,9 @@ public final class Doctor {
   }
 
   private static boolean needsDatabase(Check check) {
+    // without a database the master key seals nothing yet: a missing key file is not a finding then
     return !(check instanceof DataDirectoryCheck || check instanceof DiskSpaceCheck
-        || check instanceof MasterKeyCheck || check instanceof PrinterPortCheck || check instanceof DaemonCheck);
+        || check instanceof PrinterPortCheck || check instanceof DaemonCheck);
   }
 
   private static Finding runOne(ExecutorService pool, Check check, DoctorContext ctx) {
