@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
         PortsCommand.class,
         PrinterCommand.class,
         BenchCommand.class,
+        DoctorCommand.class,
         picocli.CommandLine.HelpCommand.class,
     })
 public final class Fiscalctl {

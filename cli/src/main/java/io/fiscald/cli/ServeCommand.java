@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
         "committed, lock released).",
         "While it runs, fiscalctl day/receipt commands go through its API. Settings: <data-dir>/fiscald-api.json.",
         "", "Examples:", "  fiscalctl serve", "  fiscalctl serve --listen 127.0.0.1:9000",
-        "  fiscalctl serve --listen 0.0.0.0:8719 --allow-remote"})
+        "  fiscalctl serve --listen 0.0.0.0:8719 --allow-remote",
+        "  fiscalctl serve --backup-interval 6h --backup-keep 28 --backup-dir /mnt/usb/fiscald-backups",
+        "Backups: a verified backup every 24 h by default (docs/OPERATIONS.md)."})
 final class ServeCommand extends BaseCommand {
   @Option(names = "--listen", paramLabel = "HOST:PORT",
       description = "Address of the API (default 127.0.0.1:8719; port 0 picks a free one).")
@@ -31,6 +33,65 @@ final class ServeCommand extends BaseCommand {
   @Option(names = "--allow-remote", description = "Allow a non-loopback --listen address (the API is then "
       + "reachable from the network; tokens are its only protection).")
   boolean allowRemote;
+
+  @Option(names = "--backup-interval", paramLabel = "DURATION", description = "Take a verified backup this often, "
+      + "e.g. 24h, 6h, 30m, 90s (default 24h; 0 turns scheduled backups off).")
+  String backupInterval;
+
+  @Option(names = "--backup-keep", paramLabel = "N",
+      description = "Keep the newest N scheduled backups (default 14; 0 keeps any number).")
+  Integer backupKeep;
+
+  @Option(names = "--backup-keep-days", paramLabel = "DAYS",
+      description = "Delete backups older than DAYS days; the newest is always kept (default 30; 0 keeps any age).")
+  Integer backupKeepDays;
+
+  @Option(names = "--backup-dir", paramLabel = "DIR", description = "Where scheduled backups go (default "
+      + "<data-dir>/backups; better on another disk).")
+  java.nio.file.Path backupDir;
+
+  /** The backup schedule from the options (defaults: BackupPolicy.defaults), or null when turned off. */
+  io.fiscald.agent.backup.BackupPolicy backupPolicy(DataDirectory dir) {
+    io.fiscald.agent.backup.BackupPolicy d = io.fiscald.agent.backup.BackupPolicy.defaults(dir);
+    java.time.Duration interval = backupInterval == null ? d.interval() : parseDuration(backupInterval);
+    if (interval.isZero()) {
+      return null;
+    }
+    if (backupKeep != null && backupKeep < 0 || backupKeepDays != null && backupKeepDays < 0) {
+      throw new io.fiscald.agent.core.FiscalException(io.fiscald.agent.core.ErrorCode.INVALID_ARGUMENT,
+          "--backup-keep and --backup-keep-days must be 0 (no limit) or more");
+    }
+    return new io.fiscald.agent.backup.BackupPolicy(interval, backupKeep == null ? d.keepCount() : backupKeep,
+        backupKeepDays == null ? d.keepAge() : java.time.Duration.ofDays(backupKeepDays),
+        backupDir == null ? d.dir() : backupDir.toAbsolutePath());
+  }
+
+  /** 90s, 30m, 24h, 7d, or ISO-8601 (PT24H). */
+  static java.time.Duration parseDuration(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])").matcher(text.trim());
+    try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "s" -> java.time.Duration.ofSeconds(n);
+          case "m" -> java.time.Duration.ofMinutes(n);
+          case "h" -> java.time.Duration.ofHours(n);
+          default -> java.time.Duration.ofDays(n);
+        };
+      }
+      if (text.trim().equals("0")) {
+        return java.time.Duration.ZERO;
+      }
+      java.time.Duration d = java.time.Duration.parse(text.trim());
+      if (!d.isNegative()) {
+        return d;
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      // fall through to the message below
+    }
+    throw new io.fiscald.agent.core.FiscalException(io.fiscald.agent.core.ErrorCode.INVALID_ARGUMENT,
+        "'" + text + "' is not a duration: use e.g. 24h, 30m, 90s, 7d (or 0 to turn scheduled backups off)");
+  }
 
   @Override
   int run() throws Exception {
@@ -45,7 +106,8 @@ final class ServeCommand extends BaseCommand {
           + ", reachable from the network: anyone who can reach this till may try tokens against it");
     }
     io.fiscald.agent.api.WebhookDispatcher[] events = new io.fiscald.agent.api.WebhookDispatcher[1];
-    Daemon daemon = Daemon.start(dir, env(), config, agent -> hooks(agent, events), Clock.systemUTC());
+    io.fiscald.agent.backup.BackupPolicy backups = backupPolicy(dir);
+    Daemon daemon = Daemon.start(dir, env(), config, backups, agent -> hooks(agent, events), Clock.systemUTC());
     events[0] = daemon.webhooks();
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "fiscald-shutdown"));
     Map<String, Object> started = new LinkedHashMap<>();

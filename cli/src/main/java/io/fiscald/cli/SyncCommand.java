@@ -34,7 +34,10 @@ final class SyncCommand extends BaseCommand {
 
   @Override
   int run() throws Exception {
-    initialisedDataDirectory();
+    java.util.Optional<DaemonClient> daemon = DaemonClient.ifRunning(initialisedDataDirectory());
+    if (daemon.isPresent()) {
+      return daemonSync(daemon.get());
+    }
     Clock clock = Clock.systemUTC();
     try (Agent agent = openAgent();
         Connection state = agent.newStateConnection()) {
@@ -103,6 +106,46 @@ final class SyncCommand extends BaseCommand {
             + (s.serverDayStatus() == null ? "" : " (" + s.serverDayStatus() + ")") + ".");
       }
     }
+    return 0;
+  }
+
+  /**
+   * fiscald runs and owns the data directory: its sync worker drains the outbox in the background, so this
+   * waits (up to a minute) for it to send what waits now and shows what it reports (GET /v1/status), instead
+   * of opening the database a second time. Exit 1 (AUTHORITY_UNAVAILABLE) when receipts wait and it is offline.
+   */
+  private int daemonSync(DaemonClient daemon) {
+    if (clearBlock) {
+      throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "--retry-rejected needs the data directory to itself: "
+          + "stop fiscald (systemctl stop fiscald), run fiscalctl sync --once --retry-rejected, start it again");
+    }
+    com.fasterxml.jackson.databind.JsonNode status = daemon.get("/v1/status");
+    // the worker polls by itself; wait (up to a minute) for it to drain what waits now, or to go offline
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (status.path("queues").path("outboxPending").asLong() > 0 && status.path("sync").path("online")
+        .asBoolean(true) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      status = daemon.get("/v1/status");
+    }
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("daemon", true);
+    view.put("pending", status.path("queues").path("outboxPending").asLong());
+    view.put("rejected", status.path("queues").path("outboxRejected").asLong());
+    view.put("online", status.path("sync").path("online").asBoolean());
+    view.put("offlineSince", status.path("sync").path("offlineSince").asText(null));
+    view.put("lastSyncAt", status.path("sync").path("lastSyncAt").asText(null));
+    if ((Long) view.get("pending") > 0 && !Boolean.TRUE.equals(view.get("online"))) {
+      throw new FiscalException(ErrorCode.AUTHORITY_UNAVAILABLE, "the authority cannot be reached right now; "
+          + view.get("pending") + " receipt(s) wait and fiscald sends them when it is back", view);
+    }
+    result(view, "fiscald is running and sends receipts in the background: " + view.get("pending") + " waiting, "
+        + view.get("rejected") + " refused, " + (Boolean.TRUE.equals(view.get("online")) ? "online" : "offline since "
+        + view.get("offlineSince")) + ", last sync " + view.get("lastSyncAt") + ".");
     return 0;
   }
 }

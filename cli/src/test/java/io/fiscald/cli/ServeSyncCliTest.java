@@ -57,6 +57,11 @@ class ServeSyncCliTest {
         Cli.run("--data-dir", data.toString(), "receipt", "issue", "--file",
             Cli.example("receipt-request.json").toString(), "--repeat", "3").ok();
 
+        // fiscalctl sync beside the daemon: waits for its worker to send them, never opens the database itself
+        JsonNode synced = Cli.run("--data-dir", data.toString(), "sync", "--once", "--json").ok().json();
+        assertThat(synced.path("daemon").asBoolean()).isTrue();
+        assertThat(synced.path("pending").asLong()).isZero();
+        assertThat(sim.branch(PIN, "00").invcNos()).hasSize(3);
         await("three invoices at eTIMS", () -> sim.branch(PIN, "00").invcNos().size() == 3);
         await("fiscalctl status: nothing pending, a last sync", () -> {
           JsonNode sync = Cli.run("--data-dir", data.toString(), "status", "--json").ok().json().path("sync");

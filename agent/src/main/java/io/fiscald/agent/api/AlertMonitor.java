@@ -22,7 +22,7 @@ import java.util.function.BiConsumer;
 /**
  * Watches the device against the configured thresholds and raises or clears alerts: authority
  * unreachable, sync success rate low, outbox near the offline limit, day close due, printer paper,
- * certificate expiry, clock drift, disk space. Each change becomes an {@code alert.raised} or
+ * certificate expiry, clock drift, disk space, a failed or overdue backup. Each change becomes an {@code alert.raised} or
  * {@code alert.cleared} event. Alerts live in memory: after a restart the ones still true are raised again.
  */
 public final class AlertMonitor {
@@ -109,6 +109,15 @@ public final class AlertMonitor {
     if (sync.clockDrift() != null && sync.clockDrift().abs().compareTo(limits.maxClockDrift()) > 0) {
       found.put("CLOCK_DRIFT", new String[] {"warning", "the device clock is " + sync.clockDrift().toSeconds()
           + " s off the authority's"});
+    }
+    io.fiscald.agent.backup.BackupStatus backup = hooks.backupStatus();
+    if (backup.scheduled() && backup.lastError() != null) {
+      found.put("BACKUP_FAILED", new String[] {"critical", "the last scheduled backup failed: " + backup.lastError()});
+    }
+    if (backup.overdue(now)) {
+      found.put("BACKUP_OVERDUE", new String[] {"warning", "no verified backup since " + (backup.lastSuccessAt() == null
+          ? "fiscald started (" + Timestamps.format(backup.since()) + ")" : Timestamps.format(backup.lastSuccessAt()))
+          + "; one is due every " + backup.interval().toMinutes() + " min"});
     }
     try {
       long free = Files.getFileStore(agent.dataDirectory().root()).getUsableSpace();

@@ -1,5 +1,7 @@
 package io.fiscald.agent.api;
 
+import io.fiscald.agent.backup.BackupScheduler;
+import io.fiscald.agent.backup.BackupStatus;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
 import io.fiscald.agent.core.IssuedReceipt;
@@ -69,8 +71,11 @@ public final class ApiHooks {
   private final List<AutoCloseable> workers;
   private final ReceiptSignatures signatures;
 
+  private final Supplier<BackupStatus> backups;
+
   private ApiHooks(Builder b) {
     this.signatures = b.signatures;
+    this.backups = b.backups;
     this.workers = List.copyOf(b.workers);
     this.printQueueChanged = b.printQueueChanged;
     this.printer = b.printer;
@@ -113,6 +118,26 @@ public final class ApiHooks {
     return signatures;
   }
 
+  /** What the daemon's backup schedule has done ({@link BackupStatus#NONE} without one). */
+  public BackupStatus backupStatus() {
+    return backups.get();
+  }
+
+  /** These hooks with the backup schedule's status, and the schedule stopped with the other workers. */
+  public ApiHooks withBackups(BackupScheduler scheduler) {
+    Builder b = new Builder("local");
+    b.printer = printer;
+    b.sync = sync;
+    b.canceller = canceller;
+    b.readiness.addAll(readiness);
+    b.printQueueChanged = printQueueChanged;
+    b.workers.addAll(workers);
+    b.workers.add(scheduler);
+    b.signatures = signatures;
+    b.backups = scheduler::status;
+    return b.build();
+  }
+
   /** Called after the API queued print jobs (a receipt, a reprint): wakes the print worker. */
   public void printQueueChanged() {
     printQueueChanged.run();
@@ -127,6 +152,7 @@ public final class ApiHooks {
     private Runnable printQueueChanged = () -> { };
     private final List<AutoCloseable> workers = new ArrayList<>();
     private ReceiptSignatures signatures = NO_SIGNATURES;
+    private Supplier<BackupStatus> backups = () -> BackupStatus.NONE;
 
     private Builder(String authority) {
       this.sync = () -> SyncStatus.none(authority);

@@ -427,11 +427,26 @@ final class ApiRoutes implements AutoCloseable {
     s.put("certificateExpiresAt", sync.certificateExpiresAt() == null ? null
         : Timestamps.format(sync.certificateExpiresAt()));
     s.put("clockDriftSeconds", sync.clockDrift() == null ? null : sync.clockDrift().toMillis() / 1000.0);
+    s.put("backup", backupView(hooks.backupStatus()));
     List<Map<String, String>> reasons = notReadyReasons();
     s.put("ready", reasons.isEmpty());
     s.put("notReadyReasons", reasons);
     s.put("alerts", webhooks == null ? List.of() : webhooks.alerts().active());
     return s;
+  }
+
+  private static Map<String, Object> backupView(io.fiscald.agent.backup.BackupStatus b) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("scheduled", b.scheduled());
+    v.put("intervalSeconds", b.interval() == null ? null : b.interval().toSeconds());
+    v.put("dir", b.dir());
+    v.put("lastAttemptAt", b.lastAttemptAt() == null ? null : Timestamps.format(b.lastAttemptAt()));
+    v.put("lastSuccessAt", b.lastSuccessAt() == null ? null : Timestamps.format(b.lastSuccessAt()));
+    v.put("lastFile", b.lastFile());
+    v.put("lastError", b.lastError());
+    v.put("successes", b.successes());
+    v.put("failures", b.failures());
+    return v;
   }
 
   private long offlineSeconds(SyncStatus sync) {
@@ -478,6 +493,14 @@ final class ApiRoutes implements AutoCloseable {
         Map.of("", PrintJobs.pendingCount(c)));
     Metrics.family(out, "fiscald_webhook_deliveries", "gauge", "Webhook deliveries by state.",
         Map.of("status=\"PENDING\"", Webhooks.count(c, "PENDING"), "status=\"DEAD\"", Webhooks.count(c, "DEAD")));
+    io.fiscald.agent.backup.BackupStatus backup = hooks.backupStatus();
+    if (backup.scheduled()) {
+      Metrics.family(out, "fiscald_backup_last_success_timestamp_seconds", "gauge", "When the newest verified "
+          + "backup was taken (Unix time; 0 when none).", Map.of("", backup.lastSuccessAt() == null ? 0
+              : backup.lastSuccessAt().getEpochSecond()));
+      Metrics.family(out, "fiscald_backups_total", "counter", "Scheduled backups by result.",
+          Map.of("result=\"ok\"", backup.successes(), "result=\"failed\"", backup.failures()));
+    }
     Metrics.family(out, "fiscald_ready", "gauge", "1 when receipts can be taken now.",
         Map.of("", notReadyReasons().isEmpty() ? 1 : 0));
     metrics.writeApi(out);

@@ -51,12 +51,25 @@ public final class Daemon implements AutoCloseable {
    */
   public static Daemon start(DataDirectory dir, Map<String, String> env, ApiConfig config,
       Function<Agent, ApiHooks> hooks, Clock clock) {
+    return start(dir, env, config, null, hooks, clock);
+  }
+
+  /**
+   * As {@link #start(DataDirectory, Map, ApiConfig, Function, Clock)}, with verified backups taken on the
+   * schedule of {@code backups} (null: none), reported in /v1/status, metrics and the backup alerts.
+   */
+  public static Daemon start(DataDirectory dir, Map<String, String> env, ApiConfig config,
+      io.fiscald.agent.backup.BackupPolicy backups, Function<Agent, ApiHooks> hooks, Clock clock) {
     Agent agent = Agent.open(dir, env, clock);
     WebhookDispatcher webhooks = null;
     ApiServer server = null;
     ApiHooks h = null;
     try {
       h = hooks.apply(agent);
+      if (backups != null) {
+        h = h.withBackups(io.fiscald.agent.backup.BackupScheduler.start(dir, agent.device().deviceId(), backups,
+            clock));
+      }
       webhooks = WebhookDispatcher.start(agent, config, h, clock);
       for (AutoCloseable w : h.workers()) {
         if (w instanceof io.fiscald.agent.sync.SyncWorker sync) {

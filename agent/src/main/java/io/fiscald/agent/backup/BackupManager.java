@@ -64,6 +64,15 @@ public final class BackupManager {
    * newest {@code retain} backups of this device there (0 keeps all).
    */
   public static Backup create(DataDirectory dir, Path outDir, int retain, Clock clock) {
+    return create(dir, outDir, retain, java.time.Duration.ZERO, clock);
+  }
+
+  /**
+   * As {@link #create(DataDirectory, Path, int, Clock)}, also deleting this device's backups older than
+   * {@code keepAge} (by the time in their names; {@link java.time.Duration#ZERO} keeps any age). The backup
+   * just written is never deleted.
+   */
+  public static Backup create(DataDirectory dir, Path outDir, int retain, java.time.Duration keepAge, Clock clock) {
     try (Connection c = Database.openReadOnly(dir.database())) {
       DeviceRecord device = Devices.find(c).orElseThrow(() -> new FiscalException(ErrorCode.DEVICE_NOT_INITIALISED,
           "no device in " + dir.root()));
@@ -82,7 +91,10 @@ public final class BackupManager {
         throw new FiscalException(ErrorCode.BACKUP_INVALID, "the backup just written does not verify ("
             + check.problem() + "); it was deleted. Run fiscalctl audit verify on the device.");
       }
-      List<Path> pruned = retain > 0 ? prune(outDir, device.deviceId(), retain) : List.of();
+      List<Path> pruned = new ArrayList<>(retain > 0 ? prune(outDir, device.deviceId(), retain) : List.of());
+      if (!keepAge.isZero()) {
+        pruned.addAll(pruneOlderThan(outDir, device.deviceId(), clock.instant().minus(keepAge), target));
+      }
       return new Backup(target, device.deviceId(), check.headSeq(), Files.size(target), pruned);
     } catch (SQLException | IOException e) {
       throw new StoreException("backup failed: " + e.getMessage(), e);
@@ -114,8 +126,7 @@ public final class BackupManager {
   static List<Path> prune(Path outDir, String deviceId, int retain) throws IOException {
     // exactly the names create() writes: a glob would also take another device whose id extends this
     // one (TEST-0001-B) or any other file starting with the prefix, and sort them as the newest
-    Pattern backupName = Pattern.compile(Pattern.quote(PREFIX + deviceId + "-") + "(\\d{8}T\\d{6}Z)-seq(\\d+)(?:-(\\d+))?"
-        + Pattern.quote(SUFFIX));
+    Pattern backupName = namePattern(deviceId);
     List<Path> mine = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(outDir,
         p -> backupName.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))) {
@@ -135,6 +146,49 @@ public final class BackupManager {
       pruned.add(mine.get(i));
     }
     return pruned;
+  }
+
+  /** Deletes the backups of {@code deviceId} in {@code outDir} stamped before {@code cutoff}, except {@code keep}. */
+  static List<Path> pruneOlderThan(Path outDir, String deviceId, java.time.Instant cutoff, Path keep)
+      throws IOException {
+    Pattern backupName = namePattern(deviceId);
+    List<Path> old = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(outDir,
+        p -> backupName.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))) {
+      for (Path p : files) {
+        java.time.Instant stamped = java.time.Instant.from(STAMP.parse(nameGroup(backupName, p, 1)));
+        if (stamped.isBefore(cutoff) && !p.equals(keep)) {
+          old.add(p);
+        }
+      }
+    }
+    for (Path p : old) {
+      Files.delete(p);
+    }
+    return old;
+  }
+
+  /** Exactly the names create() writes for {@code deviceId}: stamp, head seq, optional uniqueness suffix. */
+  private static Pattern namePattern(String deviceId) {
+    return Pattern.compile(Pattern.quote(PREFIX + deviceId + "-") + "(\\d{8}T\\d{6}Z)-seq(\\d+)(?:-(\\d+))?"
+        + Pattern.quote(SUFFIX));
+  }
+
+  /** The newest backup of {@code deviceId} in {@code outDir} by the time in its name, if any. */
+  public static java.util.Optional<java.time.Instant> newestStamp(Path outDir, String deviceId) throws IOException {
+    if (!Files.isDirectory(outDir)) {
+      return java.util.Optional.empty();
+    }
+    Pattern backupName = namePattern(deviceId);
+    java.time.Instant newest = null;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(outDir,
+        p -> backupName.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))) {
+      for (Path p : files) {
+        java.time.Instant t = java.time.Instant.from(STAMP.parse(nameGroup(backupName, p, 1)));
+        newest = newest == null || t.isAfter(newest) ? t : newest;
+      }
+    }
+    return java.util.Optional.ofNullable(newest);
   }
 
   private static String nameGroup(Pattern backupName, Path file, int group) {
