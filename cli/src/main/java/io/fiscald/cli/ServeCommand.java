@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     description = {"Run fiscald: the fiscal core, the ZIMRA/KRA sync worker, webhooks, alerts and the local HTTP API",
         "(docs/API.md), until SIGTERM or Ctrl-C, which stops it gracefully (no new requests, those in flight",
         "committed, lock released).",
-        "While it runs, fiscalctl day/receipt commands go through its API. Settings: <data-dir>/fiscald-api.json.",
+        "While it runs, fiscalctl day/receipt commands go through its API. Settings: fiscald.conf (docs/CONFIG.md).",
         "", "Examples:", "  fiscalctl serve", "  fiscalctl serve --listen 127.0.0.1:9000",
         "  fiscalctl serve --listen 0.0.0.0:8719 --allow-remote"})
 final class ServeCommand extends BaseCommand {
@@ -35,10 +35,10 @@ final class ServeCommand extends BaseCommand {
   @Override
   int run() throws Exception {
     DataDirectory dir = initialisedDataDirectory();
-    ApiConfig config = ApiConfig.load(dir.root().resolve(ApiConfig.FILE_NAME));
+    ApiConfig config = config().api();
     if (listen != null) {
       InetSocketAddress address = ApiConfig.parseListen(listen);
-      config = config.withListen(address, allowRemote);
+      config = config.withListen(address, allowRemote || config.allowRemote());
     }
     if (!config.listen().getAddress().isLoopbackAddress()) {
       System.err.println("WARNING: the API listens on " + config.listen().getAddress().getHostAddress()

@@ -66,7 +66,10 @@ public enum ErrorCode {
   SIGNER_UNAVAILABLE(Fault.DEVICE, 503),
   SIGNER_PIN_INVALID(Fault.DEVICE, 500),
   SIGNER_KEY_MISMATCH(Fault.DEVICE, 500),
-  INTERNAL(Fault.DEVICE, 500);
+  INTERNAL(Fault.DEVICE, 500),
+  // issue #7, environments: production and sandbox material never mix; a switch is checked first
+  ENVIRONMENT_MISMATCH(Fault.CALLER, 409),
+  ENVIRONMENT_SWITCH_REFUSED(Fault.CALLER, 409);
 
   /** Who has to act to make the error go away. */
   public enum Fault { CALLER, DEVICE }
