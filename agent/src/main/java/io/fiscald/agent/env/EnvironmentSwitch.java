@@ -132,8 +132,10 @@ public final class EnvironmentSwitch {
             + " it is registered with no tax authority", "register it with ZIMRA or KRA: fiscalctl --env production"
             + " device register ..."));
       }
-      for (Map.Entry<String, String> u : AuthorityUrls.of(c, device).entrySet()) {
-        String problem = EnvironmentGuard.problem(target, u.getValue(), config.testMode());
+      // the rollback to sandbox stays easy: its URLs are checked by the guard when its clients are built
+      Map<String, String> urls = DataRoot.PRODUCTION.equals(target) ? AuthorityUrls.of(c, device) : Map.of();
+      for (Map.Entry<String, String> u : urls.entrySet()) {
+        String problem = EnvironmentGuard.problem(target, u.getValue(), false);
         if (problem != null) {
           reasons.add(new Reason("URL_NOT_ALLOWED", u.getKey() + ": " + problem, "register the " + target
               + " device against the authority's " + target + " HTTPS URL"));
@@ -291,7 +293,8 @@ public final class EnvironmentSwitch {
   static FiscalException refused(String target, List<Reason> reasons) {
     StringBuilder b = new StringBuilder("cannot switch to " + target + ": ");
     for (int i = 0; i < reasons.size(); i++) {
-      b.append(i == 0 ? "" : "; ").append(reasons.get(i).message());
+      b.append(i == 0 ? "" : "; ").append(reasons.get(i).message()).append(" (fix: ").append(reasons.get(i).fix())
+          .append(')');
     }
     List<Map<String, String>> list = new ArrayList<>();
     for (Reason r : reasons) {
