@@ -35,7 +35,11 @@ final class ServeCommand extends BaseCommand {
   @Override
   int run() throws Exception {
     DataDirectory dir = initialisedDataDirectory();
-    ApiConfig config = config().api();
+    io.fiscald.agent.config.FiscaldConfig settings = config();
+    // log.level applies from here: slf4j-simple reads it when the daemon's first logger is made
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", settings.text(
+        io.fiscald.agent.config.ConfigKeys.LOG_LEVEL));
+    ApiConfig config = settings.api();
     if (listen != null) {
       InetSocketAddress address = ApiConfig.parseListen(listen);
       config = config.withListen(address, allowRemote || config.allowRemote());
