@@ -26,19 +26,19 @@ import java.util.Map;
  * registered in sandbox and then given what a production registration leaves behind: environment
  * production and KRA's production HTTPS URL (no call is made to it: the switch only reads state).
  */
-final class EnvFixture implements AutoCloseable {
+public final class EnvFixture implements AutoCloseable {
   static final String PIN = "P051234567X";
   static final String PRODUCTION_URL = "https://etims-api.kra.go.ke/etims-api";
 
   final EtimsSimulator sim;
-  final DataRoot root;
-  final Clock clock = Clock.systemUTC();
+  public final DataRoot root;
+  public final Clock clock = Clock.systemUTC();
   /** The master key and test mode: what registering against the simulator needs. */
   final Map<String, String> registerEnv = TestDevice.ENV;
   /** The master key without test mode: what a production switch needs. */
-  final Map<String, String> env;
+  public final Map<String, String> env;
 
-  EnvFixture(Path dir) {
+  public EnvFixture(Path dir) {
     try {
       sim = EtimsSimulator.start(EtimsSimulator.Options.defaults());
     } catch (java.io.IOException e) {
@@ -51,23 +51,23 @@ final class EnvFixture implements AutoCloseable {
     env = Map.copyOf(e);
   }
 
-  DataDirectory sandbox() {
+  public DataDirectory sandbox() {
     return root.environment(DataRoot.SANDBOX);
   }
 
-  DataDirectory production() {
+  public DataDirectory production() {
     return root.environment(DataRoot.PRODUCTION);
   }
 
   /** Registers the sandbox device and makes sandbox the active environment. */
-  EnvFixture withSandbox() {
+  public EnvFixture withSandbox() {
     register(sandbox(), "SN-SBX-0001");
     root.writeActive(DataRoot.SANDBOX);
     return this;
   }
 
   /** Registers the production device and gives it production's environment and URL. */
-  EnvFixture withProduction() {
+  public EnvFixture withProduction() {
     register(production(), "SN-PRD-0001");
     promote(production(), PRODUCTION_URL);
     return this;
@@ -92,7 +92,7 @@ final class EnvFixture implements AutoCloseable {
     }
   }
 
-  void backup(DataDirectory dir) {
+  public void backup(DataDirectory dir) {
     BackupManager.create(dir, dir.backups(), 0, clock);
   }
 
