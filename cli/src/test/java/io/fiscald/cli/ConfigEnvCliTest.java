@@ -84,7 +84,7 @@ class ConfigEnvCliTest {
     Cli.runWithKeyFile(tmp.resolve("b"), "--data-dir", root.toString(), "init", "--env", "production",
         "--device-id", "PRD-1").ok();
     assertThat(root.resolve("production").resolve("fiscald.db")).isRegularFile();
-    Cli.run("--data-dir", root.toString(), "--env", "sandbox", "init", "--env", "production")
+    Cli.run("--data-dir", root.toString(), "--env", "sandbox", "init", "--env", "production", "--json")
         .error(2, "INVALID_ARGUMENT");
 
     JsonNode status = Cli.run("--data-dir", root.toString(), "env", "status", "--json").ok().json();
