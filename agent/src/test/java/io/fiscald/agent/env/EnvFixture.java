@@ -75,7 +75,8 @@ public final class EnvFixture implements AutoCloseable {
 
   void register(DataDirectory dir, String serial) {
     sim.registerDevice(PIN, "00", serial);
-    KraConfig config = KraConfig.of(PIN, "00", serial, "sandbox", "vscu", sim.baseUrl(Transport.VSCU));
+    KraConfig config = KraConfig.of(PIN, "00", serial, "sandbox", "vscu", sim.baseUrl(Transport.VSCU))
+        .withTrackStock(true); // eTIMS refuses sales of items with no stock
     KraRegistrar.register(dir, registerEnv, new KraRegistration(config, null, null, null, null, false), clock);
   }
 
