@@ -1,6 +1,7 @@
 package io.fiscald.agent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fiscald.agent.config.FiscaldConfig;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalCore;
 import io.fiscald.agent.core.FiscalException;
@@ -42,9 +43,14 @@ public final class Agent implements AutoCloseable {
   private final Signer signer;
   private final FiscalCore core;
   private final SecretStore secrets;
+  private final FiscaldConfig config;
+  private final Map<String, String> env;
 
   private Agent(DataDirectory dir, DataDirLock lock, Connection writer, Connection reader, DeviceRecord device,
-      DeviceSettings settings, Signer signer, FiscalCore core, SecretStore secrets) {
+      DeviceSettings settings, Signer signer, FiscalCore core, SecretStore secrets, FiscaldConfig config,
+      Map<String, String> env) {
+    this.config = config;
+    this.env = Map.copyOf(env);
     this.dir = dir;
     this.lock = lock;
     this.writer = writer;
@@ -86,6 +92,7 @@ public final class Agent implements AutoCloseable {
     if (!java.nio.file.Files.exists(dir.database())) {
       throw notInitialised(dir);
     }
+    FiscaldConfig config = FiscaldConfig.load(dir, env);
     DataDirLock lock = DataDirLock.acquire(dir.root());
     Connection writer = null;
     Connection reader = null;
@@ -99,7 +106,7 @@ public final class Agent implements AutoCloseable {
       signer = DeviceKeys.load(writer, secrets, device, env);
       AuthorityProfile profile = AuthorityProfiles.forDevice(device, settings, writer);
       FiscalCore core = FiscalCore.start(writer, device, settings, profile, signer, clock);
-      return new Agent(dir, lock, writer, reader, device, settings, signer, core, secrets);
+      return new Agent(dir, lock, writer, reader, device, settings, signer, core, secrets, config, env);
     } catch (RuntimeException e) {
       if (signer != null) {
         signer.close();
@@ -127,6 +134,16 @@ public final class Agent implements AutoCloseable {
 
   public DataDirectory dataDirectory() {
     return dir;
+  }
+
+  /** The configuration (fiscald.conf, environment, defaults) read when the agent was opened. */
+  public FiscaldConfig config() {
+    return config;
+  }
+
+  /** The environment variables the agent was opened with (master key, configuration file). */
+  public Map<String, String> env() {
+    return env;
   }
 
   public FiscalCore core() {

@@ -55,6 +55,15 @@ final class DemoCommand extends BaseCommand {
           + " simulator, VSCU).")
   String authority;
 
+  /** The demo's simulators are loopback test doubles: test mode on, and an installed till's config file ignored. */
+  @Override
+  Map<String, String> systemEnv() {
+    Map<String, String> e = new java.util.HashMap<>(System.getenv());
+    e.remove(io.fiscald.agent.config.FiscaldConfig.ENV_CONFIG);
+    e.put(io.fiscald.agent.config.ConfigKeys.TEST_MODE.envVar(), "true");
+    return e;
+  }
+
   @Override
   int run() throws Exception {
     if ("kra".equals(authority)) {

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
         + "creates the device and its key in the data directory (or reuses the same ZIMRA device), sends a "
         + "certificate request made on the till, stores the certificate and journals DEVICE_REGISTERED, then "
         + "fetches and stores the FDMS configuration (taxpayer, taxes, day limits).",
-        "The activation key may also come from $FISCALD_ACTIVATION_KEY, so it stays out of the shell history.",
+        "The activation key may also come from $FISCALD_ACTIVATION_KEY or the 0600 file named by zimra.activation-key-file"
+            + " in fiscald.conf, so it stays out of the shell history.",
         "", "Example:",
         "  fiscalctl --data-dir /var/lib/fiscald device register --authority zimra --device-id 30199 "
             + "--serial SN-001 --activation-key ABC12345 --env sandbox",
@@ -104,7 +105,13 @@ final class DeviceRegisterCommand extends BaseCommand {
   String timeZone;
 
   @Override
+  io.fiscald.agent.device.DataDirectory dataDirectory() {
+    return creationDirectory(environment);
+  }
+
+  @Override
   int run() {
+    environment = creationEnvironment(environment);
     if (authority == Authority.kra && !"software".equals(signer.type)) {
       throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "--signer is for ZIMRA devices, whose key signs receipts "
           + "and FDMS's mutual TLS; a KRA device has no device key", Map.of("field", "signer"));
@@ -121,10 +128,11 @@ final class DeviceRegisterCommand extends BaseCommand {
       throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "--env must be sandbox or production, got '"
           + environment + "'", Map.of("field", "env"));
     }
-    String key = activationKey != null ? activationKey : env().get("FISCALD_ACTIVATION_KEY");
+    String key = activationKey != null ? activationKey : config().secret(
+        io.fiscald.agent.config.ConfigKeys.ZIMRA_ACTIVATION_KEY).map(Secret::revealUtf8).orElse(null);
     if (key == null || key.isBlank() || key.length() > 8) {
       throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "give the device's activation key (at most 8 characters) "
-          + "with --activation-key or $FISCALD_ACTIVATION_KEY", Map.of("field", "activation-key"));
+          + "with --activation-key, $FISCALD_ACTIVATION_KEY or zimra.activation-key-file", Map.of("field", "activation-key"));
     }
     String ca = null;
     if (caCert != null) {

@@ -3,6 +3,7 @@ package io.fiscald.cli;
 import io.fiscald.agent.Agent;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
+import io.fiscald.agent.device.DataDirectory;
 import io.fiscald.agent.device.DeviceSettings;
 import io.fiscald.agent.device.SignerSetup;
 import io.fiscald.hal.sign.KeyAlgorithm;
@@ -59,7 +60,13 @@ final class InitCommand extends BaseCommand {
   Integer maxDayHours;
 
   @Override
+  DataDirectory dataDirectory() {
+    return creationDirectory(environment);
+  }
+
+  @Override
   int run() {
+    environment = creationEnvironment(environment);
     if (!"sandbox".equals(environment) && !"production".equals(environment)) {
       // checked before the data directory is touched: a refused init leaves no database or key file behind
       throw new FiscalException(ErrorCode.INVALID_ARGUMENT,

@@ -31,7 +31,9 @@ final class KraCli {
     }
     KraConfig config = KraConfig.of(o.pin(), o.branch(), serial, environment, o.transport(), url)
         .withTrackStock(o.trackStock());
-    String secret = o.consumerSecret() != null ? o.consumerSecret() : cmd.env().get("FISCALD_KRA_CONSUMER_SECRET");
+    String secret = o.consumerSecret() != null ? o.consumerSecret() : cmd.config().secret(
+        io.fiscald.agent.config.ConfigKeys.KRA_CONSUMER_SECRET).map(io.fiscald.store.secret.Secret::revealUtf8)
+        .orElse(null);
     KraRegistrar.Registered r = KraRegistrar.register(cmd.dataDirectory(), cmd.env(), new KraRegistration(config,
         o.deviceId(), o.consumerKey(), secret == null ? null : Secret.ofUtf8(secret), o.apigeeAppId(), o.force()),
         Clock.systemUTC());

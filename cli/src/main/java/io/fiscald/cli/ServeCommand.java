@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     description = {"Run fiscald: the fiscal core, the ZIMRA/KRA sync worker, webhooks, alerts and the local HTTP API",
         "(docs/API.md), until SIGTERM or Ctrl-C, which stops it gracefully (no new requests, those in flight",
         "committed, lock released).",
-        "While it runs, fiscalctl day/receipt commands go through its API. Settings: <data-dir>/fiscald-api.json.",
+        "While it runs, fiscalctl day/receipt commands go through its API. Settings: fiscald.conf (docs/CONFIG.md).",
         "", "Examples:", "  fiscalctl serve", "  fiscalctl serve --listen 127.0.0.1:9000",
         "  fiscalctl serve --listen 0.0.0.0:8719 --allow-remote",
         "  fiscalctl serve --backup-interval 6h --backup-keep 28 --backup-dir /mnt/usb/fiscald-backups",
@@ -96,10 +96,14 @@ final class ServeCommand extends BaseCommand {
   @Override
   int run() throws Exception {
     DataDirectory dir = initialisedDataDirectory();
-    ApiConfig config = ApiConfig.load(dir.root().resolve(ApiConfig.FILE_NAME));
+    io.fiscald.agent.config.FiscaldConfig settings = config();
+    // log.level applies from here: slf4j-simple reads it when the daemon's first logger is made
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", settings.text(
+        io.fiscald.agent.config.ConfigKeys.LOG_LEVEL));
+    ApiConfig config = settings.api();
     if (listen != null) {
       InetSocketAddress address = ApiConfig.parseListen(listen);
-      config = config.withListen(address, allowRemote);
+      config = config.withListen(address, allowRemote || config.allowRemote());
     }
     if (!config.listen().getAddress().isLoopbackAddress()) {
       System.err.println("WARNING: the API listens on " + config.listen().getAddress().getHostAddress()

@@ -49,7 +49,8 @@ final class SyncCommand extends BaseCommand {
             + agent.device().authority() + "' profile, which submits nothing", Map.of());
       }
       ZimraProfile profile = agent.core().profile() instanceof ZimraProfile p ? p : null;
-      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), agent.signer(), clock)) {
+      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), agent.signer(),
+          agent.config().testMode(), clock)) {
         ZimraSync sync = new ZimraSync(state, client, ZimraState.requireSettings(state), profile, clock,
             Duration.ofSeconds(1), 60);
         if (clearBlock) {

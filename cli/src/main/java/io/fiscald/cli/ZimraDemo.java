@@ -167,7 +167,8 @@ final class ZimraDemo {
         }
         printed = printer.finishAndReport(issued.size(), dir.root().resolve("paper-roll.png"), say);
 
-        try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), agent.signer(), clock)) {
+        try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), agent.signer(),
+          agent.config().testMode(), clock)) {
           ZimraSync sync = new ZimraSync(state, client, ZimraState.requireSettings(state),
               (ZimraProfile) agent.core().profile(), clock, Duration.ofMillis(50), 600);
           step(say, "4. Sync: openDay, then the receipts in receiptGlobalNo order (mutual TLS)");

@@ -72,6 +72,12 @@ public final class Outbox {
         rs.getString(12), rs.getString(13));
   }
 
+  /** Receipts the authority accepted (their outbox message SENT); day closes and other messages not counted. */
+  public static long sentReceiptCount(Connection c) {
+    return Sql.scalarLong(c, "count outbox",
+        "SELECT count(*) FROM outbox WHERE status = 'SENT' AND receipt_id IS NOT NULL");
+  }
+
   public static long pendingCount(Connection c) {
     return Sql.scalarLong(c, "count outbox", "SELECT count(*) FROM outbox WHERE status = 'PENDING'");
   }

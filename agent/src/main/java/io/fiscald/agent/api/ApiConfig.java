@@ -1,23 +1,15 @@
 package io.fiscald.agent.api;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.fiscald.agent.config.ConfigKeys;
+import io.fiscald.agent.config.FiscaldConfig;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
+import io.fiscald.store.secret.Secret;
 
 /**
  * How the local API runs: where it listens, its thread pool, per-token rate limit, how long
@@ -25,6 +17,7 @@ import java.util.Map;
  *
  * @param ratePerSecond sustained requests per second allowed to one token
  * @param rateBurst requests one token may make at once before the rate applies
+ * @param defaultWebhookSecret HMAC key of subscriptions created without their own secret, or null
  */
 public record ApiConfig(
     InetSocketAddress listen,
@@ -37,11 +30,10 @@ public record ApiConfig(
     Duration webhookInitialBackoff,
     Duration webhookMaxBackoff,
     Duration webhookTimeout,
-    AlertThresholds alerts) {
+    AlertThresholds alerts,
+    Secret defaultWebhookSecret) {
 
   public static final int DEFAULT_PORT = 8719;
-  /** Optional settings file in the data directory; every field is optional. */
-  public static final String FILE_NAME = "fiscald-api.json";
 
   /** The thresholds of the built-in alerts. */
   public record AlertThresholds(
@@ -80,32 +72,32 @@ public record ApiConfig(
   public static ApiConfig defaults() {
     return new ApiConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), false, 8, 50, 100,
         Duration.ofHours(24), 12, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofSeconds(10),
-        AlertThresholds.defaults());
+        AlertThresholds.defaults(), null);
   }
 
   public ApiConfig withListen(InetSocketAddress address, boolean remote) {
     return new ApiConfig(address, remote, threads, ratePerSecond, rateBurst, idempotencyTtl, webhookMaxAttempts,
-        webhookInitialBackoff, webhookMaxBackoff, webhookTimeout, alerts);
+        webhookInitialBackoff, webhookMaxBackoff, webhookTimeout, alerts, defaultWebhookSecret);
   }
 
   public ApiConfig withRateLimit(double perSecond, int burst) {
     return new ApiConfig(listen, allowRemote, threads, perSecond, burst, idempotencyTtl, webhookMaxAttempts,
-        webhookInitialBackoff, webhookMaxBackoff, webhookTimeout, alerts);
+        webhookInitialBackoff, webhookMaxBackoff, webhookTimeout, alerts, defaultWebhookSecret);
   }
 
   public ApiConfig withIdempotencyTtl(Duration ttl) {
     return new ApiConfig(listen, allowRemote, threads, ratePerSecond, rateBurst, ttl, webhookMaxAttempts,
-        webhookInitialBackoff, webhookMaxBackoff, webhookTimeout, alerts);
+        webhookInitialBackoff, webhookMaxBackoff, webhookTimeout, alerts, defaultWebhookSecret);
   }
 
   public ApiConfig withWebhookRetry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
     return new ApiConfig(listen, allowRemote, threads, ratePerSecond, rateBurst, idempotencyTtl, maxAttempts,
-        initialBackoff, maxBackoff, webhookTimeout, alerts);
+        initialBackoff, maxBackoff, webhookTimeout, alerts, defaultWebhookSecret);
   }
 
   public ApiConfig withAlerts(AlertThresholds thresholds) {
     return new ApiConfig(listen, allowRemote, threads, ratePerSecond, rateBurst, idempotencyTtl, webhookMaxAttempts,
-        webhookInitialBackoff, webhookMaxBackoff, webhookTimeout, thresholds);
+        webhookInitialBackoff, webhookMaxBackoff, webhookTimeout, thresholds, defaultWebhookSecret);
   }
 
   /** Parses {@code host:port} ({@code [::1]:8719} for IPv6); the port may be 0 for any free port. */
@@ -133,120 +125,29 @@ public record ApiConfig(
   }
 
   /**
-   * The defaults overridden by {@code file} when it exists. Unknown settings, wrong types and bad
-   * values are refused with CONFIG_INVALID naming the file and the setting.
+   * The API settings of a configuration ({@code api.*}, {@code webhook.*}, {@code alert.*} keys of
+   * fiscald.conf); a non-loopback {@code api.listen} without {@code api.allow-remote = true} is refused.
    */
-  public static ApiConfig load(Path file) {
-    ApiConfig c = defaults();
-    if (!Files.exists(file)) {
-      return c;
+  public static ApiConfig from(FiscaldConfig c) {
+    InetSocketAddress listen = parseListen(c.text(ConfigKeys.API_LISTEN));
+    boolean remote = (Boolean) c.value(ConfigKeys.API_ALLOW_REMOTE).orElse(false);
+    if (!remote && !listen.getAddress().isLoopbackAddress()) {
+      throw new FiscalException(ErrorCode.CONFIG_INVALID, "api.listen = " + c.text(ConfigKeys.API_LISTEN)
+          + " is not a loopback address: the API would be reachable from the network. Set api.allow-remote = true"
+          + " if that is really wanted", Map.of("key", ConfigKeys.API_LISTEN.name()));
     }
-    ObjectMapper strict = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).disable(JsonParser.Feature.ALLOW_COMMENTS).build();
-    JsonNode root;
-    try {
-      root = strict.readTree(Files.readAllBytes(file));
-    } catch (IOException e) {
-      throw broken(file, "it is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-    }
-    if (root == null || !root.isObject()) {
-      throw broken(file, "it must hold one JSON object");
-    }
-    List<String> known = List.of("listen", "threads", "rateLimitPerSecond", "rateLimitBurst", "idempotencyTtlHours",
-        "webhookMaxAttempts", "webhookInitialBackoffSeconds", "webhookMaxBackoffSeconds",
-        "alertAuthorityUnreachableMinutes", "alertMinSyncSuccessRate", "alertSyncRateWindowMinutes",
-        "alertDayCloseWarningMinutes", "alertCertificateExpiryWarningDays", "alertMaxClockDriftSeconds",
-        "alertMinFreeDiskMegabytes");
-    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!known.contains(name)) {
-        throw broken(file, "unknown setting '" + name + "' (known: " + String.join(", ", known) + ")");
-      }
-    }
-    try {
-      InetSocketAddress listen = root.has("listen") ? parseListen(text(root, "listen", file)) : c.listen;
-      int threads = root.has("threads") ? integer(root, "threads", file) : c.threads;
-      double rate = root.has("rateLimitPerSecond") ? number(root, "rateLimitPerSecond", file) : c.ratePerSecond;
-      int burst = root.has("rateLimitBurst") ? integer(root, "rateLimitBurst", file) : c.rateBurst;
-      Duration ttl = root.has("idempotencyTtlHours")
-          ? Duration.ofHours(integer(root, "idempotencyTtlHours", file)) : c.idempotencyTtl;
-      int attempts = root.has("webhookMaxAttempts") ? integer(root, "webhookMaxAttempts", file) : c.webhookMaxAttempts;
-      Duration initial = root.has("webhookInitialBackoffSeconds")
-          ? Duration.ofSeconds(integer(root, "webhookInitialBackoffSeconds", file)) : c.webhookInitialBackoff;
-      Duration max = root.has("webhookMaxBackoffSeconds")
-          ? Duration.ofSeconds(integer(root, "webhookMaxBackoffSeconds", file)) : c.webhookMaxBackoff;
-      if (ttl.isNegative() || ttl.isZero()) {
-        throw broken(file, "idempotencyTtlHours must be at least 1");
-      }
-      return new ApiConfig(listen, false, threads, rate, burst, ttl, attempts, initial, max, c.webhookTimeout,
-          alerts(root, file, c.alerts));
-    } catch (FiscalException e) {
-      if (e.code() == ErrorCode.CONFIG_INVALID) {
-        throw e;
-      }
-      throw broken(file, e.getMessage());
-    }
-  }
-
-  /** The alert thresholds, each overridable on its own; a threshold of zero or less is refused. */
-  private static AlertThresholds alerts(JsonNode root, Path file, AlertThresholds d) {
-    Duration unreachable = positive(root, "alertAuthorityUnreachableMinutes", file)
-        .map(Duration::ofMinutes).orElse(d.authorityUnreachable());
-    double rate = d.minSyncSuccessRate();
-    if (root.has("alertMinSyncSuccessRate")) {
-      rate = number(root, "alertMinSyncSuccessRate", file);
-      if (rate <= 0 || rate > 1) {
-        throw broken(file, "'alertMinSyncSuccessRate' must be a fraction above 0 and at most 1, e.g. 0.9");
-      }
-    }
-    Duration window = positive(root, "alertSyncRateWindowMinutes", file).map(Duration::ofMinutes)
-        .orElse(d.syncRateWindow());
-    Duration dayClose = positive(root, "alertDayCloseWarningMinutes", file).map(Duration::ofMinutes)
-        .orElse(d.dayCloseWarning());
-    Duration certificate = positive(root, "alertCertificateExpiryWarningDays", file).map(Duration::ofDays)
-        .orElse(d.certificateExpiryWarning());
-    Duration drift = positive(root, "alertMaxClockDriftSeconds", file).map(Duration::ofSeconds)
-        .orElse(d.maxClockDrift());
-    long disk = positive(root, "alertMinFreeDiskMegabytes", file).map(mb -> mb * 1024L * 1024L)
-        .orElse(d.minFreeDiskBytes());
-    return new AlertThresholds(unreachable, rate, window, dayClose, certificate, drift, disk, d.checkInterval());
-  }
-
-  private static java.util.Optional<Long> positive(JsonNode root, String name, Path file) {
-    if (!root.has(name)) {
-      return java.util.Optional.empty();
-    }
-    int value = integer(root, name, file);
-    if (value < 1) {
-      throw broken(file, "'" + name + "' must be at least 1, got " + value);
-    }
-    return java.util.Optional.of((long) value);
-  }
-
-  private static String text(JsonNode root, String name, Path file) {
-    if (!root.get(name).isTextual()) {
-      throw broken(file, "'" + name + "' must be a string");
-    }
-    return root.get(name).asText();
-  }
-
-  private static int integer(JsonNode root, String name, Path file) {
-    if (!root.get(name).canConvertToInt() || !root.get(name).isIntegralNumber()) {
-      throw broken(file, "'" + name + "' must be a whole number");
-    }
-    return root.get(name).asInt();
-  }
-
-  private static double number(JsonNode root, String name, Path file) {
-    if (!root.get(name).isNumber()) {
-      throw broken(file, "'" + name + "' must be a number");
-    }
-    return root.get(name).asDouble();
-  }
-
-  private static FiscalException broken(Path file, String why) {
-    return new FiscalException(ErrorCode.CONFIG_INVALID, "the configuration " + file + " is broken: " + why,
-        Map.of("file", file.toString()));
+    AlertThresholds alerts = new AlertThresholds(c.duration(ConfigKeys.ALERT_UNREACHABLE),
+        (Double) c.value(ConfigKeys.ALERT_SYNC_RATE).orElseThrow(), c.duration(ConfigKeys.ALERT_SYNC_WINDOW),
+        c.duration(ConfigKeys.ALERT_DAY_CLOSE), c.duration(ConfigKeys.ALERT_CERTIFICATE),
+        c.duration(ConfigKeys.ALERT_CLOCK), c.integer(ConfigKeys.ALERT_DISK) * 1024L * 1024L,
+        c.duration(ConfigKeys.ALERT_INTERVAL));
+    return new ApiConfig(listen, remote, (int) Math.min(Integer.MAX_VALUE, c.integer(ConfigKeys.API_THREADS)),
+        (Double) c.value(ConfigKeys.API_RATE).orElseThrow(),
+        (int) Math.min(Integer.MAX_VALUE, c.integer(ConfigKeys.API_BURST)),
+        c.duration(ConfigKeys.API_IDEMPOTENCY_TTL),
+        (int) Math.min(Integer.MAX_VALUE, c.integer(ConfigKeys.WEBHOOK_MAX_ATTEMPTS)),
+        c.duration(ConfigKeys.WEBHOOK_INITIAL_BACKOFF), c.duration(ConfigKeys.WEBHOOK_MAX_BACKOFF),
+        c.duration(ConfigKeys.WEBHOOK_TIMEOUT), alerts, c.secret(ConfigKeys.WEBHOOK_SECRET).orElse(null));
   }
 
   private static FiscalException invalid(String why) {

@@ -106,6 +106,7 @@ final class ApiRoutes implements AutoCloseable {
         Route.of("GET", "/v1/webhooks", Role.ADMIN, false, this::listWebhooks),
         Route.of("POST", "/v1/webhooks", Role.ADMIN, true, this::subscribe),
         Route.of("DELETE", "/v1/webhooks/{id}", Role.ADMIN, false, this::unsubscribe),
+        Route.of("POST", "/v1/environment/switch", Role.ADMIN, false, this::switchEnvironment),
         Route.of("GET", "/v1/webhooks/deliveries", Role.ADMIN, false, this::deliveries));
   }
 
@@ -528,19 +529,49 @@ final class ApiRoutes implements AutoCloseable {
     return Response.json(200, Map.of("webhooks", out));
   }
 
+  /**
+   * The checked environment switch (docs/ENVIRONMENTS.md) done by the daemon, which holds the active
+   * environment's lock: its own agent journals the leaving side. It keeps serving that device until restarted.
+   */
+  private Response switchEnvironment(Request r) {
+    JsonNode body = Json.readObject(r.body(), List.of("environment"));
+    JsonNode target = body.path("environment");
+    if (!target.isTextual() || !io.fiscald.agent.device.DataRoot.ENVIRONMENTS.contains(target.asText())) {
+      throw new FiscalException(ErrorCode.INVALID_FIELD, "environment must be sandbox or production",
+          Map.of("field", "environment"));
+    }
+    io.fiscald.agent.device.DataRoot root = io.fiscald.agent.device.DataRoot.of(agent.dataDirectory())
+        .orElseGet(() -> new io.fiscald.agent.device.DataRoot(agent.dataDirectory().root()));
+    io.fiscald.agent.env.EnvironmentSwitch.Outcome o = io.fiscald.agent.env.EnvironmentSwitch.switchTo(root,
+        target.asText(), agent.config(), agent.env(), clock, agent);
+    Map<String, Object> answer = new java.util.LinkedHashMap<>();
+    answer.put("from", o.from());
+    answer.put("to", o.to());
+    answer.put("fromDeviceId", o.fromDeviceId());
+    answer.put("toDeviceId", o.toDeviceId());
+    answer.put("fromJournalSeq", o.fromSeq());
+    answer.put("toJournalSeq", o.toSeq());
+    answer.put("restartRequired", true);
+    answer.put("warnings", o.warnings());
+    return Response.json(200, answer);
+  }
+
   private Response subscribe(Request r) {
     JsonNode body = Json.readObject(r.body(), List.of("url", "events", "secret"));
     String url = WebhookDispatcher.checkUrl(body.path("url"));
     List<String> events = WebhookDispatcher.checkEvents(body.path("events"));
-    JsonNode secret = body.path("secret");
-    if (!secret.isTextual() || secret.asText().length() < 16 || secret.asText().length() > 256) {
+    JsonNode given = body.path("secret");
+    // without its own secret a subscription takes webhook.secret of fiscald.conf, when one is configured
+    Secret secret = given.isMissingNode() && config.defaultWebhookSecret() != null ? config.defaultWebhookSecret()
+        : given.isTextual() ? Secret.ofUtf8(given.asText()) : null;
+    if (secret == null || secret.length() < 16 || secret.length() > 256) {
       throw new FiscalException(ErrorCode.INVALID_FIELD, "secret must be a string of 16 to 256 characters; it keys"
           + " the HMAC-SHA256 signature of every delivery", Map.of("field", "secret"));
     }
     Instant now = clock.instant();
     Response answer = inStateTransaction(c -> {
       long id = Webhooks.subscribe(c, url, String.join(",", events), Timestamps.format(now));
-      agent.secrets().put(c, io.fiscald.store.WebhookSubscription.secretName(id), Secret.ofUtf8(secret.asText()));
+      agent.secrets().put(c, io.fiscald.store.WebhookSubscription.secretName(id), secret);
       String json = Json.write(WebhookDispatcher.view(Webhooks.subscription(c, id).orElseThrow()));
       r.idempotency().store(c, 201, json, now);
       return Response.raw(201, json);

@@ -69,7 +69,11 @@ public enum ErrorCode {
   INTERNAL(Fault.DEVICE, 500),
 
   // #4 KRA eTIMS
-  RECEIPT_MODE_NOT_SUPPORTED(Fault.CALLER, 422);
+  RECEIPT_MODE_NOT_SUPPORTED(Fault.CALLER, 422),
+
+  // issue #7, environments: production and sandbox material never mix; a switch is checked first
+  ENVIRONMENT_MISMATCH(Fault.CALLER, 409),
+  ENVIRONMENT_SWITCH_REFUSED(Fault.CALLER, 409);
 
   /** Who has to act to make the error go away. */
   public enum Fault { CALLER, DEVICE }

@@ -1,5 +1,7 @@
 package io.fiscald.agent.device;
 
+import io.fiscald.agent.core.ErrorCode;
+import io.fiscald.agent.core.FiscalException;
 import io.fiscald.store.Database;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,18 +20,54 @@ public record DataDirectory(Path root) {
     root = root.toAbsolutePath().normalize();
   }
 
-  /** {@code --data-dir}, else {@code $FISCALD_DATA_DIR}, else {@code ~/.local/share/fiscald}. */
+  /**
+   * The device directory: {@code --data-dir}, else {@code $FISCALD_DATA_DIR}, else
+   * {@code ~/.local/share/fiscald}; in a data root laid out by environment ({@link DataRoot}), its
+   * active environment's directory.
+   */
   public static DataDirectory resolve(Path explicit, Map<String, String> env) {
+    return resolve(explicit, env, null);
+  }
+
+  /**
+   * As {@link #resolve(Path, Map)}, with {@code environment} (sandbox or production; null: the active
+   * one) picking the environment directory of a data root. A single-device directory (it holds
+   * fiscald.db) refuses an explicit environment: its environment is its device's.
+   */
+  public static DataDirectory resolve(Path explicit, Map<String, String> env, String environment) {
+    Path base = base(explicit, env);
+    if (DataRoot.isSingleDevice(base)) {
+      if (environment != null) {
+        throw new FiscalException(ErrorCode.INVALID_ARGUMENT, base + " holds a single device (fiscald.db); --env "
+            + "applies to a data root with sandbox/ and production/ directories (docs/ENVIRONMENTS.md)",
+            Map.of("dataDir", base.toString()));
+      }
+      return new DataDirectory(base);
+    }
+    DataRoot root = new DataRoot(base);
+    if (environment != null) {
+      return root.environment(environment);
+    }
+    return root.active().map(root::environment).orElseGet(() -> new DataDirectory(base));
+  }
+
+  /** The directory given by {@code --data-dir}, $FISCALD_DATA_DIR or the default, before any environment. */
+  public static Path base(Path explicit, Map<String, String> env) {
     if (explicit != null) {
-      return new DataDirectory(explicit);
+      return explicit.toAbsolutePath().normalize();
     }
     String fromEnv = env.get(ENV_DATA_DIR);
     if (fromEnv != null && !fromEnv.isBlank()) {
-      return new DataDirectory(Path.of(fromEnv));
+      return Path.of(fromEnv).toAbsolutePath().normalize();
     }
     String xdg = env.get("XDG_DATA_HOME");
     Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
-    return new DataDirectory(base.resolve("fiscald"));
+    return base.resolve("fiscald").toAbsolutePath().normalize();
+  }
+
+  /** Where fiscald.conf lives by default: the data root of an environment directory, else this directory. */
+  public Path configBase() {
+    return DataRoot.of(this).map(DataRoot::path).orElse(root);
   }
 
   public Path database() {

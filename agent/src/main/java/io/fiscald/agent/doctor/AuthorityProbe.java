@@ -86,7 +86,7 @@ public record AuthorityProbe(String authority, boolean reachable, long latencyMi
       }
     }
     long started = System.nanoTime();
-    try (FdmsClient client = ZimraDevice.client(c, secrets, device, ctx.clock())) {
+    try (FdmsClient client = ZimraDevice.client(c, secrets, device, ctx.testMode(), ctx.clock())) {
       JsonNode status = within(ctx.limits().authorityTimeout(), client::getStatus);
       long millis = (System.nanoTime() - started) / 1_000_000;
       Map<String, Object> answer = new LinkedHashMap<>();
@@ -104,7 +104,7 @@ public record AuthorityProbe(String authority, boolean reachable, long latencyMi
   private static AuthorityProbe kra(DoctorContext ctx, Connection c, SecretStore secrets) throws Exception {
     KraConfig config = KraState.requireConfig(c);
     long started = System.nanoTime();
-    try (EtimsClient client = KraClients.create(config, c, secrets, ctx.clock())) {
+    try (EtimsClient client = KraClients.create(config, c, secrets, ctx.testMode(), ctx.clock())) {
       Instant sentAt = ctx.clock().instant();
       EtimsResponse r = within(ctx.limits().authorityTimeout(), () -> client.call(EtimsEndpoint.NOTICE_LIST,
           Map.of("lastReqDt", KraDates.stamp(sentAt))));

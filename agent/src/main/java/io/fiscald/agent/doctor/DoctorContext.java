@@ -1,5 +1,6 @@
 package io.fiscald.agent.doctor;
 
+import io.fiscald.agent.config.FiscaldConfig;
 import io.fiscald.agent.device.DataDirectory;
 import io.fiscald.store.Database;
 import io.fiscald.store.DeviceRecord;
@@ -46,6 +47,15 @@ public final class DoctorContext {
 
   public DoctorLimits limits() {
     return limits;
+  }
+
+  /** Whether the configuration allows sandbox test doubles; a configuration that does not load allows none. */
+  public boolean testMode() {
+    try {
+      return FiscaldConfig.load(dir, env).testMode();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   public boolean hasDatabase() {

@@ -50,7 +50,7 @@ final class KraDriver implements SyncDriver {
     this.c = agent.newStateConnection();
     try {
       KraConfig config = KraState.requireConfig(c);
-      this.http = KraClients.create(config, c, agent.secrets(), clock);
+      this.http = KraClients.create(config, c, agent.secrets(), agent.config().testMode(), clock);
       this.sync = new KraSync(c, agent.secrets(), new Observed(), config, clock);
       JsonNode saved = KraState.document(c, SYNC_STATE).orElse(null);
       if (saved != null) {

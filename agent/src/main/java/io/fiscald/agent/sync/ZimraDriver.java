@@ -66,7 +66,7 @@ final class ZimraDriver implements SyncDriver {
   /** The client and sync, built on first use and after a certificate renewal. */
   private ZimraSync sync() {
     if (sync == null) {
-      client = ZimraDevice.client(c, agent.secrets(), agent.device(), agent.signer(), clock);
+      client = ZimraDevice.client(c, agent.secrets(), agent.device(), agent.signer(), agent.config().testMode(), clock);
       ZimraProfile profile = agent.core().profile() instanceof ZimraProfile p ? p : null;
       sync = new ZimraSync(c, client, settings, profile, clock, Duration.ofMillis(500), 10);
     }

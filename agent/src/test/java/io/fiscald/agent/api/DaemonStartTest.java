@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fiscald.agent.api.ApiClient.Answer;
+import io.fiscald.agent.config.FiscaldConfig;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
 import io.fiscald.agent.testing.TestDevice;
@@ -48,17 +49,18 @@ class DaemonStartTest {
           });
       Daemon.start(other, TestDevice.ENV, f.config(), a -> ApiHooks.defaults("local"), f.clock).close();
     }
-    Path config = tmp.resolve(ApiConfig.FILE_NAME);
-    Files.writeString(config, "{\"threads\": 4, \"colour\": 1}");
-    assertThatThrownBy(() -> ApiConfig.load(config)).isInstanceOfSatisfying(FiscalException.class, e -> {
-      assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
-      assertThat(e.getMessage()).contains("colour").contains(config.toString());
-    });
-    Files.writeString(config, "{\"threads\": ");
-    assertThatThrownBy(() -> ApiConfig.load(config)).isInstanceOfSatisfying(FiscalException.class,
-        e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID));
-    Files.writeString(config, "{\"threads\": 4, \"rateLimitPerSecond\": 5, \"idempotencyTtlHours\": 2}");
-    ApiConfig loaded = ApiConfig.load(config);
+    // the settings now live in fiscald.conf: an unknown key or a broken value refuses Agent.open, naming the line
+    var other = new io.fiscald.agent.device.DataDirectory(tmp.resolve("other"));
+    java.time.Clock f2clock = java.time.Clock.systemUTC();
+    Path config = tmp.resolve("other").resolve(FiscaldConfig.FILE_NAME);
+    Files.writeString(config, "api.threads = 4\ncolour = 1\n");
+    assertThatThrownBy(() -> Daemon.start(other, TestDevice.ENV, ApiConfig.defaults(),
+        a -> ApiHooks.defaults("local"), f2clock)).isInstanceOfSatisfying(FiscalException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
+          assertThat(e.getMessage()).contains("colour").contains("line 2").contains(config.toString());
+        });
+    Files.writeString(config, "api.threads = 4\napi.rate-limit.per-second = 5\napi.idempotency-ttl = 2h\n");
+    ApiConfig loaded = FiscaldConfig.load(other, TestDevice.ENV).api();
     assertThat(loaded.threads()).isEqualTo(4);
     assertThat(loaded.ratePerSecond()).isEqualTo(5);
     assertThat(loaded.idempotencyTtl()).hasHours(2);

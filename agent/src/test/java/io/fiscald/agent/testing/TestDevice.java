@@ -20,9 +20,12 @@ import java.util.Map;
 
 /** Creates real devices in temporary data directories, and a few ready-made requests. */
 public final class TestDevice {
-  /** A fixed master key so tests never touch a key file they did not mean to. */
+  /**
+   * A fixed master key so tests never touch a key file they did not mean to, and test mode, which lets
+   * sandbox devices reach the simulators on loopback.
+   */
   public static final Map<String, String> ENV =
-      Map.of("FISCALD_MASTER_KEY", Base64.getEncoder().encodeToString(new byte[32]));
+      Map.of("FISCALD_MASTER_KEY", Base64.getEncoder().encodeToString(new byte[32]), "FISCALD_TEST_MODE", "true");
 
   private TestDevice() {}
 

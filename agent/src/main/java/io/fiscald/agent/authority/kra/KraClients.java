@@ -5,6 +5,7 @@ import io.fiscald.agent.authority.kra.client.EtimsTransport;
 import io.fiscald.agent.authority.kra.client.GatewayCredentials;
 import io.fiscald.agent.authority.kra.client.HttpEtimsClient;
 import io.fiscald.agent.core.ErrorCode;
+import io.fiscald.agent.device.EnvironmentGuard;
 import io.fiscald.agent.core.FiscalException;
 import io.fiscald.store.secret.Secret;
 import io.fiscald.store.secret.SecretStore;
@@ -20,7 +21,12 @@ import java.util.Optional;
 public final class KraClients {
   private KraClients() {}
 
-  public static HttpEtimsClient create(KraConfig config, Connection c, SecretStore secrets, Clock clock) {
+  /**
+   * A client with the sealed cmcKey and gateway credentials; refused with ENVIRONMENT_MISMATCH when the
+   * configuration's URLs do not belong to its environment ({@link EnvironmentGuard}).
+   */
+  public static HttpEtimsClient create(KraConfig config, Connection c, SecretStore secrets, boolean testMode,
+      Clock clock) {
     Optional<Secret> cmcKey = secrets.get(c, KraState.CMC_KEY);
     GatewayCredentials gateway = null;
     if (config.transportKind() == EtimsTransport.OSCU_GATEWAY) {
@@ -34,11 +40,15 @@ public final class KraClients {
       }
       gateway = new GatewayCredentials(config.tokenUrl(), key.get().revealUtf8(), secret.get(), app.get().revealUtf8());
     }
-    return create(config, () -> cmcKey, gateway, clock);
+    return create(config, () -> cmcKey, gateway, testMode, clock);
   }
 
   public static HttpEtimsClient create(KraConfig config, java.util.function.Supplier<Optional<Secret>> cmcKey,
-      GatewayCredentials gateway, Clock clock) {
+      GatewayCredentials gateway, boolean testMode, Clock clock) {
+    EnvironmentGuard.check(KraProfile.NAME, config.environment(), config.baseUrl(), testMode);
+    if (config.tokenUrl() != null && config.transportKind() == EtimsTransport.OSCU_GATEWAY) {
+      EnvironmentGuard.check(KraProfile.NAME, config.environment(), config.tokenUrl(), testMode);
+    }
     Map<EtimsEndpoint, String> paths = new EnumMap<>(EtimsEndpoint.class);
     config.paths().forEach((name, path) -> {
       try {

@@ -48,6 +48,9 @@ public final class KraRegistrar {
 
   public static Registered register(DataDirectory dir, Map<String, String> env, KraRegistration reg, Clock clock) {
     KraConfig config = reg.config();
+    boolean testMode = io.fiscald.agent.config.FiscaldConfig.load(dir, env).testMode();
+    // refused before anything is written: production material never goes to a sandbox URL or the reverse
+    io.fiscald.agent.device.EnvironmentGuard.check(KraProfile.NAME, config.environment(), config.baseUrl(), testMode);
     JsonNode info;
     KraRates rates;
     boolean initialised;
@@ -80,7 +83,7 @@ public final class KraRegistrar {
       }
       KraState.putConfig(c, config, now);
       if (!hasKey || reg.force()) {
-        info = initialise(c, secrets, config, clock);
+        info = initialise(c, secrets, config, testMode, clock);
         initialised = true;
       } else {
         // Resuming: the key is sealed already, so no second init (sheet §4).
@@ -88,7 +91,7 @@ public final class KraRegistrar {
             "a cmcKey is stored but the taxpayer data of its init is missing"));
         initialised = false;
       }
-      try (HttpEtimsClient client = KraClients.create(config, c, secrets, clock)) {
+      try (HttpEtimsClient client = KraClients.create(config, c, secrets, testMode, clock)) {
         KraCodes.Result codes = KraCodes.refresh(c, client, clock);
         rates = KraState.rates(c, config);
         if (codes.codes().rates().isEmpty() && config.rateOverrides().isEmpty()) {
@@ -134,7 +137,8 @@ public final class KraRegistrar {
   }
 
   /** One {@code selectInitOsdcInfo}; the key is sealed in the same breath, before anything else can fail. */
-  private static JsonNode initialise(Connection c, SecretStore secrets, KraConfig config, Clock clock) {
+  private static JsonNode initialise(Connection c, SecretStore secrets, KraConfig config, boolean testMode,
+      Clock clock) {
     EtimsResponse r;
     GatewayCredentials gateway = null;
     if (config.transportKind().needsToken()) {
@@ -143,7 +147,7 @@ public final class KraRegistrar {
           secrets.get(c, KraState.GATEWAY_SECRET).orElseThrow(KraRegistrar::noGateway),
           secrets.get(c, KraState.GATEWAY_APP_ID).map(Secret::revealUtf8).orElseThrow(KraRegistrar::noGateway));
     }
-    try (HttpEtimsClient client = KraClients.create(config, Optional::empty, gateway, clock)) {
+    try (HttpEtimsClient client = KraClients.create(config, Optional::empty, gateway, testMode, clock)) {
       r = client.call(EtimsEndpoint.INIT, Map.of("dvcSrlNo", config.deviceSerial()));
     } catch (EtimsCallException e) {
       throw new FiscalException(ErrorCode.AUTHORITY_UNAVAILABLE, "eTIMS did not answer the device initialisation: "

@@ -61,7 +61,7 @@ public final class KraRuntime implements AutoCloseable {
     Connection state = agent.newStateConnection();
     try {
       KraConfig config = KraState.requireConfig(state);
-      HttpEtimsClient client = KraClients.create(config, state, agent.secrets(), clock);
+      HttpEtimsClient client = KraClients.create(config, state, agent.secrets(), agent.config().testMode(), clock);
       return new KraRuntime(agent, config, state, client, clock);
     } catch (RuntimeException e) {
       closeQuietly(state);

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * AUTHORITY_REFUSED or ACTIVATION_KEY_REJECTED (4xx ProblemDetails, ZIMRA's code in {@code details.zimraCode}).
  */
 public final class FdmsClient implements AutoCloseable {
+  private volatile Instant lastServerDate;
   private static final Logger log = LoggerFactory.getLogger(FdmsClient.class);
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
   /** Wire JSON: fields in insertion order, decimals as plain text (never 1E+3). */
@@ -189,6 +190,11 @@ public final class FdmsClient implements AutoCloseable {
     return post("CloseDay", device("CloseDay"), body);
   }
 
+  /** FDMS's clock as of the last answer: its HTTP Date header (whole seconds), if it sent one. */
+  public java.util.Optional<Instant> lastServerDate() {
+    return java.util.Optional.ofNullable(lastServerDate);
+  }
+
   public JsonNode ping() {
     return post("Ping", device("Ping"), Map.of());
   }
@@ -262,6 +268,10 @@ public final class FdmsClient implements AutoCloseable {
 
   private JsonNode execute(String route, Request request) {
     try (Response response = http.newCall(request).execute()) {
+      java.util.Date date = response.headers().getDate("Date");
+      if (date != null) {
+        lastServerDate = date.toInstant();
+      }
       String text = response.body().string();
       JsonNode body = parse(text);
       log.debug("FDMS {} -> {} operationID {}", route, response.code(), body.path("operationID").asText(""));

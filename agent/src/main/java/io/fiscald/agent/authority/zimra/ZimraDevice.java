@@ -73,19 +73,25 @@ public final class ZimraDevice {
 
   /**
    * A client for every FDMS route: mutual TLS with the stored certificate and the device key unsealed
-   * into memory; a sandbox test double over plain http gets no certificate.
+   * into memory; a sandbox test double over plain http gets no certificate. Refused with
+   * ENVIRONMENT_MISMATCH when the gateway does not belong to the device's environment.
    */
-  public static FdmsClient client(Connection c, SecretStore secrets, DeviceRecord device, Clock clock) {
-    return client(c, secrets, device, null, clock);
+  public static FdmsClient client(Connection c, SecretStore secrets, DeviceRecord device, boolean testMode,
+      Clock clock) {
+    return client(c, secrets, device, null, testMode, clock);
   }
 
   /**
-   * As {@link #client(Connection, SecretStore, DeviceRecord, Clock)}; a device whose key is not in the secret
-   * store (a PKCS#11 token, a control unit) authenticates through {@code signer}, the key never leaving it.
+   * As {@link #client(Connection, SecretStore, DeviceRecord, boolean, Clock)}; a device whose key is not in the
+   * secret store (a PKCS#11 token, a control unit) authenticates through {@code signer}, the key never leaving it.
    */
   public static FdmsClient client(Connection c, SecretStore secrets, DeviceRecord device, Signer signer,
+      boolean testMode,
       Clock clock) {
     ZimraSettings settings = ZimraState.requireSettings(c);
+    // production material never reaches a sandbox gateway, nor the reverse
+    io.fiscald.agent.device.EnvironmentGuard.check(ZimraProfile.NAME, device.environment(), settings.baseUrl(),
+        testMode);
     long id = ZimraProfile.deviceIdOf(device);
     if (settings.plainHttp()) {
       return FdmsClient.deviceClient(settings, id, null, null, null, clock);

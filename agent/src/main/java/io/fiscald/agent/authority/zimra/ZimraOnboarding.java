@@ -79,6 +79,8 @@ public final class ZimraOnboarding {
       settings = settings.withTimeZone(req.timeZone());
     }
     settings.check();
+    io.fiscald.agent.device.EnvironmentGuard.check(ZimraProfile.NAME, req.environment(), settings.baseUrl(),
+        io.fiscald.agent.config.FiscaldConfig.load(dir, env).testMode());
     String key = req.activationKey().revealUtf8();
     JsonNode taxpayer;
     try (FdmsClient open = FdmsClient.publicClient(settings, req.deviceId())) {
@@ -104,7 +106,8 @@ public final class ZimraOnboarding {
       event.put("certificatePem", FdmsTls.pem(cert));
       agent.core().recordEvent(JournalKind.DEVICE_REGISTERED, event);
 
-      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), agent.signer(), clock)) {
+      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), agent.signer(),
+          agent.config().testMode(), clock)) {
         ZimraConfig config = ZimraConfig.parse(client.getConfig().toString());
         ZimraState.saveConfig(state, config, null, now(clock));
         // sheet §15: an Offline-mode device gets DEV01 on getStatus; it has no server day to look at
@@ -179,7 +182,8 @@ public final class ZimraOnboarding {
           ErrorCode.DEVICE_NOT_REGISTERED, "device " + deviceId + " has no certificate to renew; register it"));
       String csr = DeviceCsr.pem(agent.signer(), settings.csrCommonName(deviceId), settings.csrOptionalSubject());
       X509Certificate fresh;
-      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), agent.signer(), clock)) {
+      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), agent.signer(),
+          agent.config().testMode(), clock)) {
         fresh = FdmsTls.certificates(client.issueCertificate(csr).path("certificate").asText()).get(0);
       }
       FdmsClient.checkCertificate(fresh, deviceId, agent.signer().publicKey(), clock.instant());

@@ -219,7 +219,7 @@ class KraEndToEndTest {
         }
         // A drainer sends two, then the third is committed at KRA but its answer is lost, and the agent goes away.
         try (Connection c = agent.newStateConnection();
-            var client = KraClients.create(KraState.requireConfig(c), c, agent.secrets(), h.clock)) {
+            var client = KraClients.create(KraState.requireConfig(c), c, agent.secrets(), true, h.clock)) {
           KraSync drainer = new KraSync(c, agent.secrets(), client, KraState.requireConfig(c), h.clock);
           assertThat(drainer.drain(2, true).sent()).isEqualTo(2);
           h.sim.faults().dropAfterCommit(io.fiscald.sim.kra.EtimsEndpoint.SAVE_SALE, 1);

@@ -59,7 +59,7 @@ class ZimraEndToEndTest {
   }
 
   ZimraSync.Step drain(Agent agent, Connection state) {
-    try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
+    try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), true, clock)) {
       ZimraSync sync = new ZimraSync(state, client, ZimraState.requireSettings(state),
           (ZimraProfile) agent.core().profile(), clock, Duration.ofMillis(20), 500);
       return sync.drain(1000);
@@ -150,7 +150,7 @@ class ZimraEndToEndTest {
         agent.core().issue(ZimraProfileTest.sale(ReceiptType.INVOICE, null, "1", "2.00", "2", "2.00"));
       }
       sim.faults().dropAnswerNext(FdmsRoute.SUBMIT_RECEIPT, 1);
-      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
+      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), true, clock)) {
         ZimraSync sync = new ZimraSync(state, client, ZimraState.requireSettings(state),
             (ZimraProfile) agent.core().profile(), clock, Duration.ofMillis(20), 500);
         assertThat(sync.step(true)).isEqualTo(ZimraSync.Step.PROGRESS); // openDay

@@ -73,7 +73,7 @@ class ZimraOfflineTest {
   }
 
   ZimraSync.Step drain(Agent agent, Connection state) {
-    try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
+    try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), true, clock)) {
       return sync(agent, state, client).drain(1000);
     }
   }
@@ -209,7 +209,7 @@ class ZimraOfflineTest {
       assertThat(sim.calls(FdmsRoute.SUBMIT_FILE)).isEqualTo(1);
 
       setZReport(state, zReport);
-      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
+      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), true, clock)) {
         ZimraSync sync = sync(agent, state, client);
         sync.clearBlock(); // fiscalctl sync --retry-rejected
         assertThat(sync.drain(1000)).isEqualTo(ZimraSync.Step.IDLE);
@@ -229,7 +229,7 @@ class ZimraOfflineTest {
         Connection state = agent.newStateConnection()) {
       day(agent, 2);
       sim.faults().dropAnswerNext(FdmsRoute.SUBMIT_FILE, 1);
-      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
+      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), true, clock)) {
         assertThat(sync(agent, state, client).step(true)).isEqualTo(ZimraSync.Step.BACKOFF);
       }
       assertThat(ZimraSync.status(state).offlineFiles().toString()).contains("SUBMITTING");
@@ -251,7 +251,7 @@ class ZimraOfflineTest {
     try (Agent agent = Agent.open(dir, TestDevice.ENV, clock);
         Connection state = agent.newStateConnection()) {
       day(agent, 2);
-      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
+      try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), true, clock)) {
         assertThat(sync(agent, state, client).step(true)).isEqualTo(ZimraSync.Step.PROGRESS); // submitFile only
       }
       assertThat(ZimraSync.status(state).offlineFiles().toString()).contains("SUBMITTED");
