@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         // one line per harness, kept in groups: core and audit; API load and footprint; reliability
         BenchApiCommand.class,
         BenchFootprintCommand.class,
+        BenchSlowDiskCommand.class,
         BenchDrainCommand.class,
     })
 final class BenchCommand {

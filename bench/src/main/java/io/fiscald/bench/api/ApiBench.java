@@ -68,6 +68,13 @@ public final class ApiBench {
         if (o.rate() > 0) {
           report.put("latency", ApiLoad.openLoop(poster, o.clients(), o.rate(), o.duration()).toMap());
         }
+        long commits = daemon.metric("fiscald_journal_commits_total");
+        long events = daemon.metric("fiscald_journal_committed_events_total");
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("commits", commits);
+        g.put("events", events);
+        g.put("eventsPerCommit", commits > 0 ? LoadResult.round((double) events / commits) : 0);
+        report.put("groupCommit", g);
         d.put("rssAfterLoadMiB", mib(daemon.rssKib()));
         d.put("rssPeakMiB", mib(daemon.peakRssKib()));
         report.put("loadAverageAfter", Machine.loadAverage());

@@ -125,7 +125,8 @@ public final class DrainBench {
     try (EtimsSimulator sim = EtimsSimulator.start()) {
       sim.registerDevice(KRA_PIN, "00", KRA_SERIAL);
       sim.registerTaxpayer(KRA_PIN, "Bench Shop Ltd");
-      KraConfig config = KraConfig.of(KRA_PIN, "00", KRA_SERIAL, "sandbox", "oscu", sim.baseUrl(Transport.OSCU));
+      KraConfig config = KraConfig.of(KRA_PIN, "00", KRA_SERIAL, "sandbox", "oscu", sim.baseUrl(Transport.OSCU))
+          .withTrackStock(true); // eTIMS refuses sales of items it holds no stock of (resultCd 910)
       KraRegistrar.register(dir, env, new KraRegistration(config, null, null, null, null, false), clock);
       try (Agent agent = Agent.open(dir, env, clock)) {
         agent.core().openDay();

@@ -97,6 +97,26 @@ public final class ChildDaemon implements AutoCloseable {
     }
   }
 
+  /** GET {@code path} (a public endpoint such as /metrics); the body as text. */
+  public String get(String path) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) url.resolve(path).toURL().openConnection();
+      c.setConnectTimeout(5000);
+      c.setReadTimeout(30000);
+      try (var in = c.getResponseCode() < 400 ? c.getInputStream() : c.getErrorStream()) {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + path + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A counter or gauge without labels from {@code /metrics}, or -1 when it is not there. */
+  public long metric(String name) {
+    return get("/metrics").lines().filter(l -> l.startsWith(name + " "))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(name.length() + 1).strip())).findFirst().orElse(-1);
+  }
+
   public URI url() {
     return url;
   }
