@@ -36,6 +36,10 @@ final class BenchApiCommand extends BaseCommand {
       + "\"threads\"); default: the daemon's own default.")
   int apiThreads;
 
+  @Option(names = "--jfr", paramLabel = "FILE", description = "Record the daemon with Java Flight Recorder (profile "
+      + "settings) into FILE, to see where its time goes (jfr print / JDK Mission Control).")
+  java.nio.file.Path jfr;
+
   @Override
   int run() {
     if (clients < 1 || clients > 1024 || rate < 0 || duration.isZero() || duration.isNegative()) {
@@ -43,7 +47,11 @@ final class BenchApiCommand extends BaseCommand {
           Map.of());
     }
     ApiBench.Options o = ApiBench.Options.defaults().with(clients, duration, rate, warmup);
-    o = new ApiBench.Options(o.clients(), o.duration(), o.rate(), o.warmup(), apiThreads, o.jvmFlags(),
+    java.util.List<String> flags = new java.util.ArrayList<>(o.jvmFlags());
+    if (jfr != null) {
+      flags.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile,dumponexit=true");
+    }
+    o = new ApiBench.Options(o.clients(), o.duration(), o.rate(), o.warmup(), apiThreads, flags,
         o.daemonEnv(), o.workDir());
     Map<String, Object> report = ApiBench.run(o);
     result(report, ReportTable.render("fiscalctl bench api", report));

@@ -63,10 +63,15 @@ public final class ApiBench {
         if (!o.warmup().isZero()) {
           ApiLoad.closedLoop(poster, o.clients(), o.warmup());
         }
+        long daemonCpu = daemon.cpuMillis();
+        long clientCpu = ownCpuMillis();
         LoadResult throughput = ApiLoad.closedLoop(poster, o.clients(), o.duration());
-        report.put("throughput", throughput.toMap());
+        report.put("throughput", withCpu(throughput, daemon.cpuMillis() - daemonCpu, ownCpuMillis() - clientCpu));
         if (o.rate() > 0) {
-          report.put("latency", ApiLoad.openLoop(poster, o.clients(), o.rate(), o.duration()).toMap());
+          daemonCpu = daemon.cpuMillis();
+          clientCpu = ownCpuMillis();
+          LoadResult latency = ApiLoad.openLoop(poster, o.clients(), o.rate(), o.duration());
+          report.put("latency", withCpu(latency, daemon.cpuMillis() - daemonCpu, ownCpuMillis() - clientCpu));
         }
         long commits = daemon.metric("fiscald_journal_commits_total");
         long events = daemon.metric("fiscald_journal_committed_events_total");
@@ -89,6 +94,28 @@ public final class ApiBench {
       }
     }
     return report;
+  }
+
+  /**
+   * The phase's figures plus the CPU each receipt cost the daemon and the load generator: unlike rates and
+   * latencies these hardly change with what else runs on the machine, so they project what idle cores give.
+   */
+  private static Map<String, Object> withCpu(LoadResult r, long daemonCpuMs, long clientCpuMs) {
+    Map<String, Object> m = r.toMap();
+    if (r.ok() > 0) {
+      double daemonPer = (double) daemonCpuMs / r.ok();
+      double clientPer = (double) clientCpuMs / r.ok();
+      m.put("daemonCpuMsPerReceipt", Math.round(daemonPer * 1000) / 1000.0);
+      m.put("generatorCpuMsPerReceipt", Math.round(clientPer * 1000) / 1000.0);
+      int cores = Runtime.getRuntime().availableProcessors();
+      m.put("cpuBoundReceiptsPerSecondOnIdleCores", Math.round(cores * 1000 / (daemonPer + clientPer)));
+    }
+    return m;
+  }
+
+  private static long ownCpuMillis() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1_000_000 : 0;
   }
 
   static double mib(long kib) {

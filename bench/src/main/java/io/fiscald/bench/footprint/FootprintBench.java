@@ -77,9 +77,11 @@ public final class FootprintBench {
   private static Map<String, Object> variant(Options o, BenchDevice device, List<String> flags) {
     List<Long> readyMs = new ArrayList<>();
     List<Double> idleMiB = new ArrayList<>();
+    List<Long> startupCpuMs = new ArrayList<>();
     for (int i = 0; i < o.starts(); i++) {
       try (ChildDaemon daemon = ChildDaemon.start(device.dir().root(), flags, Map.of())) {
         readyMs.add(daemon.awaitReady(Duration.ofSeconds(120)).toMillis());
+        startupCpuMs.add(daemon.cpuMillis()); // what start-up costs whatever else runs: ready time on idle cores
         sleep(o.idleSettle());
         idleMiB.add(mib(daemon.rssKib()));
       }
@@ -89,6 +91,7 @@ public final class FootprintBench {
     v.put("readyMsMedian", median(readyMs));
     v.put("readyMsMin", Collections.min(readyMs));
     v.put("readyMsMax", Collections.max(readyMs));
+    v.put("startupCpuMsMedian", median(startupCpuMs));
     v.put("rssIdleMiBMedian", median(idleMiB));
     v.put("rssIdleMiBMax", Collections.max(idleMiB));
     if (!o.load().isZero()) {

@@ -23,6 +23,9 @@ public final class ChildDaemon implements AutoCloseable {
   /** fiscalctl's main class, started by name: bench never imports cli, whose jar (fiscald.jar) holds it. */
   public static final String MAIN = "io.fiscald.cli.Main";
 
+  /** USER_HZ of /proc/PID/stat: 100 on every Linux this runs on. */
+  private static final long CLOCK_TICKS = 100;
+
   private final Process process;
   private final URI url;
   private final long startedNanos;
@@ -123,6 +126,17 @@ public final class ChildDaemon implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  /** CPU time the daemon has used (user + system, from /proc/PID/stat), in milliseconds. */
+  public long cpuMillis() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read /proc/" + process.pid() + "/stat (Linux only)", e);
+    }
   }
 
   /** Resident memory now (VmRSS), in KiB. */
