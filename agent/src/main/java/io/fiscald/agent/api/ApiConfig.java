@@ -69,8 +69,16 @@ public record ApiConfig(
     }
   }
 
+  /**
+   * Default API threads. A request holds its thread until its group commit is on disk, so the pool bounds how
+   * many receipts share one commit; 32 lets 32 clients share each fsync. Threads start only when requests
+   * need them (a one-POS till never starts more than a few).
+   */
+  public static final int DEFAULT_THREADS = 32;
+
   public static ApiConfig defaults() {
-    return new ApiConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), false, 8, 50, 100,
+    return new ApiConfig(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), false,
+        DEFAULT_THREADS, 50, 100,
         Duration.ofHours(24), 12, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofSeconds(10),
         AlertThresholds.defaults(), null);
   }

@@ -73,7 +73,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   /** Retries and checks run on wall-clock time, whatever clock stamps the fiscal events. */
   private final Clock scheduling = Clock.systemUTC();
   private final Connection conn; // guarded by this
-  private final HttpClient http;
+  private HttpClient http; // built on the first delivery: most tills never subscribe, and it costs start-up time
   private final AlertMonitor alerts;
   private final Map<Long, Secret> secrets = new ConcurrentHashMap<>();
   private final Object signal = new Object();
@@ -87,11 +87,18 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.conn = agent.newStateConnection();
-    this.http = HttpClient.newBuilder().connectTimeout(config.webhookTimeout())
-        .followRedirects(HttpClient.Redirect.NEVER).build();
     this.alerts = new AlertMonitor(agent, config.alerts(), hooks, clock, this::publish);
     this.thread = new Thread(this::run, "webhooks");
     this.thread.setDaemon(true);
+  }
+
+  /** The webhook client; its TLS set-up (the JDK's trust store) is paid only by a till that has subscribers. */
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http = HttpClient.newBuilder().connectTimeout(config.webhookTimeout())
+          .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+    return http;
   }
 
   /** Starts delivering; the journal cursor starts at the head on first use (no backlog of old events). */
@@ -349,7 +356,7 @@ public final class WebhookDispatcher implements AutoCloseable {
           .header("Fiscald-Signature", "t=" + t + ",v1=" + sign(secret, t, d.payload()))
           .POST(HttpRequest.BodyPublishers.ofString(d.payload(), StandardCharsets.UTF_8))
           .build();
-      HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> response = http().send(request, HttpResponse.BodyHandlers.discarding());
       if (response.statusCode() / 100 == 2) {
         synchronized (this) {
           Webhooks.markDelivered(conn, d.id(), Timestamps.format(scheduling.instant()));

@@ -21,8 +21,9 @@ public final class ConfigKeys {
       "Address of the local HTTP API (`serve --listen` overrides it for one run).");
   public static final ConfigKey API_ALLOW_REMOTE = ConfigKey.of("api.allow-remote", ConfigType.BOOL, "false",
       "Allow a non-loopback `api.listen`: the API is then reachable from the network, tokens its only guard.");
-  public static final ConfigKey API_THREADS = ConfigKey.of("api.threads", ConfigType.INT, "8",
-      "Worker threads of the API (1 to 64).");
+  public static final ConfigKey API_THREADS = ConfigKey.of("api.threads", ConfigType.INT, "32",
+      "Worker threads of the API (1 to 64); a request holds its thread until its group commit is on disk, so this"
+          + " bounds how many receipts share one commit.");
   public static final ConfigKey API_RATE = ConfigKey.of("api.rate-limit.per-second", ConfigType.NUMBER, "50",
       "Sustained requests per second allowed to one token.");
   public static final ConfigKey API_BURST = ConfigKey.of("api.rate-limit.burst", ConfigType.INT, "100",

@@ -342,6 +342,11 @@ class ApiTest {
     assertThat(receipts()).isEqualTo(1);
   }
 
+  private static long metric(String body, String name) {
+    return body.lines().filter(l -> l.startsWith(name + " ")).map(l -> Long.parseLong(l.substring(name.length() + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in /metrics"));
+  }
+
   @Test
   void metricsAreInThePrometheusTextFormat() {
     f.openDay();
@@ -364,6 +369,11 @@ class ApiTest {
         .contains("fiscald_api_request_duration_seconds_count{method=\"POST\",route=\"/v1/receipts\"} 2\n")
         .contains("fiscald_api_request_duration_seconds_bucket{method=\"GET\",route=\"/v1/receipts/{number}\",le=\"+Inf\"} 1\n")
         .contains("fiscald_api_responses_total{method=\"POST\",route=\"/v1/receipts\",status=\"201\"} 2\n");
+    // group commit: the day opening and both sales were committed, in at most that many transactions
+    long commits = metric(m.body(), "fiscald_journal_commits_total");
+    long events = metric(m.body(), "fiscald_journal_committed_events_total");
+    assertThat(events).isGreaterThanOrEqualTo(3);
+    assertThat(commits).isBetween(1L, events);
     for (String line : m.body().split("\n")) {
       assertThat(line).matches("(# (HELP|TYPE) .+|[a-z_]+(\\{([a-z_]+=\"[^\"]*\",?)+\\})? -?[0-9.eE+-]+)");
     }

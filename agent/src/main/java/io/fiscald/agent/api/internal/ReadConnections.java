@@ -12,6 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * behind each other or behind the writer: WAL readers see the last commit.
  */
 public final class ReadConnections implements AutoCloseable {
+  /** Page cache of each reader, in KiB. */
+  private static final int CACHE_KIB = 256;
+
   private final Path database;
   private final List<Connection> opened = new CopyOnWriteArrayList<>();
   private final ThreadLocal<Connection> mine = new ThreadLocal<>();
@@ -24,10 +27,24 @@ public final class ReadConnections implements AutoCloseable {
     Connection c = mine.get();
     if (c == null) {
       c = Database.openReadOnly(database);
+      limitCache(c);
       opened.add(c);
       mine.set(c);
     }
     return c;
+  }
+
+  /**
+   * A small page cache per API reader (SQLite's default is 2 MB per connection): with one reader per API
+   * thread the defaults add up to tens of MB of a till's memory, while the pages these lookups touch
+   * (tokens, idempotency keys, one receipt) are few and the OS caches the file anyway.
+   */
+  private static void limitCache(Connection c) {
+    try (java.sql.Statement st = c.createStatement()) {
+      st.execute("PRAGMA cache_size = -" + CACHE_KIB);
+    } catch (SQLException e) {
+      throw new io.fiscald.store.StoreException("cannot size the API reader's cache: " + e.getMessage(), e);
+    }
   }
 
   @Override
