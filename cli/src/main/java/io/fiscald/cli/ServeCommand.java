@@ -3,9 +3,17 @@ package io.fiscald.cli;
 import io.fiscald.agent.api.ApiConfig;
 import io.fiscald.agent.api.ApiHooks;
 import io.fiscald.agent.api.Daemon;
+import io.fiscald.agent.backup.BackupPolicy;
+import io.fiscald.agent.config.ConfigKeys;
+import io.fiscald.agent.config.ConfigType;
+import io.fiscald.agent.config.FiscaldConfig;
+import io.fiscald.agent.core.ErrorCode;
+import io.fiscald.agent.core.FiscalException;
 import io.fiscald.agent.device.DataDirectory;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -35,7 +43,7 @@ final class ServeCommand extends BaseCommand {
   boolean allowRemote;
 
   @Option(names = "--backup-interval", paramLabel = "DURATION", description = "Take a verified backup this often, "
-      + "e.g. 24h, 6h, 30m, 90s (default 24h; 0 turns scheduled backups off).")
+      + "e.g. 24h, 6h, 30m, 90s (default backup.interval of fiscald.conf, 24h; 0 turns scheduled backups off).")
   String backupInterval;
 
   @Option(names = "--backup-keep", paramLabel = "N",
@@ -48,58 +56,38 @@ final class ServeCommand extends BaseCommand {
 
   @Option(names = "--backup-dir", paramLabel = "DIR", description = "Where scheduled backups go (default "
       + "<data-dir>/backups; better on another disk).")
-  java.nio.file.Path backupDir;
+  Path backupDir;
 
-  /** The backup schedule from the options (defaults: BackupPolicy.defaults), or null when turned off. */
-  io.fiscald.agent.backup.BackupPolicy backupPolicy(DataDirectory dir) {
-    io.fiscald.agent.backup.BackupPolicy d = io.fiscald.agent.backup.BackupPolicy.defaults(dir);
-    java.time.Duration interval = backupInterval == null ? d.interval() : parseDuration(backupInterval);
-    if (interval.isZero()) {
-      return null;
-    }
+  /** The backup schedule: fiscald.conf's backup.* keys, each overridden by its option; null when turned off. */
+  BackupPolicy backupPolicy(DataDirectory dir) {
+    BackupPolicy conf = config().backup(dir);
     if (backupKeep != null && backupKeep < 0 || backupKeepDays != null && backupKeepDays < 0) {
-      throw new io.fiscald.agent.core.FiscalException(io.fiscald.agent.core.ErrorCode.INVALID_ARGUMENT,
+      throw new FiscalException(ErrorCode.INVALID_ARGUMENT,
           "--backup-keep and --backup-keep-days must be 0 (no limit) or more");
     }
-    return new io.fiscald.agent.backup.BackupPolicy(interval, backupKeep == null ? d.keepCount() : backupKeep,
-        backupKeepDays == null ? d.keepAge() : java.time.Duration.ofDays(backupKeepDays),
-        backupDir == null ? d.dir() : backupDir.toAbsolutePath());
-  }
-
-  /** 90s, 30m, 24h, 7d, or ISO-8601 (PT24H). */
-  static java.time.Duration parseDuration(String text) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])").matcher(text.trim());
-    try {
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-          case "s" -> java.time.Duration.ofSeconds(n);
-          case "m" -> java.time.Duration.ofMinutes(n);
-          case "h" -> java.time.Duration.ofHours(n);
-          default -> java.time.Duration.ofDays(n);
-        };
+    Duration interval = conf.interval();
+    if (backupInterval != null) {
+      if (backupInterval.strip().equals("0")) {
+        return null;
       }
-      if (text.trim().equals("0")) {
-        return java.time.Duration.ZERO;
+      try {
+        interval = (Duration) ConfigType.DURATION.parse(backupInterval.strip());
+      } catch (IllegalArgumentException e) {
+        throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "--backup-interval: " + e.getMessage()
+            + " (or 0 to turn scheduled backups off)", Map.of("field", "backup-interval"));
       }
-      java.time.Duration d = java.time.Duration.parse(text.trim());
-      if (!d.isNegative()) {
-        return d;
-      }
-    } catch (java.time.format.DateTimeParseException e) {
-      // fall through to the message below
     }
-    throw new io.fiscald.agent.core.FiscalException(io.fiscald.agent.core.ErrorCode.INVALID_ARGUMENT,
-        "'" + text + "' is not a duration: use e.g. 24h, 30m, 90s, 7d (or 0 to turn scheduled backups off)");
+    return new BackupPolicy(interval, backupKeep == null ? conf.keepCount() : backupKeep,
+        backupKeepDays == null ? conf.keepAge() : Duration.ofDays(backupKeepDays),
+        backupDir == null ? conf.dir() : backupDir.toAbsolutePath());
   }
 
   @Override
   int run() throws Exception {
     DataDirectory dir = initialisedDataDirectory();
-    io.fiscald.agent.config.FiscaldConfig settings = config();
+    FiscaldConfig settings = config();
     // log.level applies from here: slf4j-simple reads it when the daemon's first logger is made
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", settings.text(
-        io.fiscald.agent.config.ConfigKeys.LOG_LEVEL));
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", settings.text(ConfigKeys.LOG_LEVEL));
     ApiConfig config = settings.api();
     if (listen != null) {
       InetSocketAddress address = ApiConfig.parseListen(listen);
@@ -110,7 +98,7 @@ final class ServeCommand extends BaseCommand {
           + ", reachable from the network: anyone who can reach this till may try tokens against it");
     }
     io.fiscald.agent.api.WebhookDispatcher[] events = new io.fiscald.agent.api.WebhookDispatcher[1];
-    io.fiscald.agent.backup.BackupPolicy backups = backupPolicy(dir);
+    BackupPolicy backups = backupPolicy(dir);
     Daemon daemon = Daemon.start(dir, env(), config, backups, agent -> hooks(agent, events), Clock.systemUTC());
     events[0] = daemon.webhooks();
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "fiscald-shutdown"));

@@ -1,5 +1,6 @@
 package io.fiscald.agent.config;
 
+import io.fiscald.agent.backup.BackupPolicy;
 import io.fiscald.agent.api.ApiConfig;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
@@ -161,15 +162,12 @@ public final class FiscaldConfig {
     return ApiConfig.from(this);
   }
 
-  /** The backup schedule and retention (the scheduler reads these; {@code dir} gives the default folder). */
-  public BackupSettings backup(DataDirectory dir) {
+  /** The daemon's backup schedule and retention; {@code dir} gives the default folder. */
+  public BackupPolicy backup(DataDirectory dir) {
     Path folder = value(ConfigKeys.BACKUP_DIR).map(v -> Path.of(v.toString())).orElse(dir.backups());
-    return new BackupSettings(folder, duration(ConfigKeys.BACKUP_INTERVAL),
-        (int) integer(ConfigKeys.BACKUP_KEEP_COUNT), (int) integer(ConfigKeys.BACKUP_KEEP_DAYS));
+    return new BackupPolicy(duration(ConfigKeys.BACKUP_INTERVAL), (int) integer(ConfigKeys.BACKUP_KEEP_COUNT),
+        Duration.ofDays(integer(ConfigKeys.BACKUP_KEEP_DAYS)), folder);
   }
-
-  /** Scheduled backups: where, how often, and the retention by count and by age. */
-  public record BackupSettings(Path dir, Duration interval, int keepCount, int keepDays) {}
 
   private static boolean present(String s) {
     return s != null && !s.isBlank();

@@ -1,5 +1,6 @@
 package io.fiscald.agent.config;
 
+import io.fiscald.agent.backup.BackupPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -166,10 +167,10 @@ class ConfigCheckTest {
   void valuesAreTypedAndTheirSourceIsKnown() throws Exception {
     Files.writeString(conf, "backup.interval = 6h\nbackup.keep-count = 3\nbackup.dir = /var/backups/fiscald\n");
     FiscaldConfig c = FiscaldConfig.read(conf, Map.of("FISCALD_MASTER_KEY_FILE", "/etc/fiscald/master.key"));
-    FiscaldConfig.BackupSettings b = c.backup(new DataDirectory(tmp));
+    BackupPolicy b = c.backup(new DataDirectory(tmp));
     assertThat(b.interval()).hasHours(6);
     assertThat(b.keepCount()).isEqualTo(3);
-    assertThat(b.keepDays()).isEqualTo(30);
+    assertThat(b.keepAge()).hasDays(30);
     assertThat(b.dir()).isEqualTo(Path.of("/var/backups/fiscald"));
     assertThat(c.source(ConfigKeys.BACKUP_INTERVAL)).isEqualTo("file:1");
     assertThat(c.source(ConfigKeys.BACKUP_KEEP_DAYS)).isEqualTo("default");

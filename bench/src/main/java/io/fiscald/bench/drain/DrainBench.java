@@ -94,7 +94,7 @@ public final class DrainBench {
             + "\"unitPrice\":\"2.10\",\"taxCode\":\"" + standardRate(agent.core().profile().taxTable().rates())
             + "\",\"code\":\"SKU-1\",\"hsCode\":\"17019910\"}],\"payments\":[{\"method\":\"CASH\",\"amount\":\"4.20\"}]}";
         report.put("backlog", backlog(agent, sale, receipts));
-        try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), clock)) {
+        try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), true /* the simulator: a sandbox test double */, clock)) {
           ZimraSync sync = new ZimraSync(state, client, ZimraState.requireSettings(state),
               (ZimraProfile) agent.core().profile(), clock, Duration.ofMillis(50), 600);
           long before = sync.status().pending();
