@@ -55,6 +55,13 @@ public final class AuditBench {
     }
   }
 
+  /** The database file of a journal of {@code entries} entries under {@code cache}, built if missing. */
+  public static Path journal(Path cache, long entries) throws Exception {
+    Path dir = cache.resolve("journal-" + entries);
+    ensureJournal(dir, entries);
+    return dir.resolve("data").resolve(Database.FILE_NAME);
+  }
+
   /** Builds the journal unless a complete one is there; returns the seconds spent building (0: cached). */
   static double ensureJournal(Path dir, long entries) throws Exception {
     Path done = dir.resolve("complete");
