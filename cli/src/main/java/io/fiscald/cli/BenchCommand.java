@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
     description = "Measure speed, footprint and resilience (docs/PERFORMANCE.md, docs/RELIABILITY.md).",
     subcommands = {
         // one line per harness, kept in groups: core and audit; API load and footprint; reliability
+        BenchCeilingCommand.class,
+        BenchCoreCommand.class,
+        BenchAuditCommand.class,
         BenchApiCommand.class,
         BenchFootprintCommand.class,
         BenchSlowDiskCommand.class,

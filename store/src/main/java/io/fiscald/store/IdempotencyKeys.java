@@ -22,6 +22,12 @@ public final class IdempotencyKeys {
         r.tokenName(), r.key(), r.requestHash(), r.status(), r.response(), r.createdAt());
   }
 
+  /** Stores the answer of a key inserted earlier in the same transaction (the core signs before it answers). */
+  public static void setResponse(Connection c, String tokenName, String key, String response) {
+    Sql.update(c, "store idempotent answer",
+        "UPDATE idempotency_keys SET response = ? WHERE token_name = ? AND key = ?", response, tokenName, key);
+  }
+
   /** Forgets one key if it was stored before {@code cutoff} (it has expired); returns whether it did. */
   public static boolean deleteIfOlderThan(Connection c, String tokenName, String key, String cutoff) {
     return Sql.update(c, "expire idempotency key",

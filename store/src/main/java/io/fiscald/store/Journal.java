@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -35,6 +36,55 @@ public final class Journal {
     } catch (SQLException e) {
       throw new StoreException("cannot append journal entry " + entry.seq() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Inserts an entry whose signature is still being made (an empty one stands in), so the rows that
+   * point at it can be written meanwhile. The same transaction must call {@link #completeSignatures}
+   * for it before COMMIT; the fiscal core never commits an entry without its signature.
+   */
+  public static void insertAwaitingSignature(Connection c, long seq, String kind, String createdAt, String payload,
+      byte[] prevHash, byte[] hash) {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO journal (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, X'')")) {
+      ps.setLong(1, seq);
+      ps.setString(2, kind);
+      ps.setString(3, createdAt);
+      ps.setString(4, payload);
+      ps.setBytes(5, prevHash);
+      ps.setBytes(6, hash);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException("cannot append journal entry " + seq + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sets the signatures of entries inserted {@linkplain #insertAwaitingSignature awaiting them} (only
+   * those: a signed entry is never overwritten) and moves the recorded head to the last one.
+   */
+  public static void completeSignatures(Connection c, List<JournalEntry> signed) {
+    if (signed.isEmpty()) {
+      return;
+    }
+    JournalEntry entry = signed.get(0);
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE journal SET signature = ? WHERE seq = ? AND hash = ? AND length(signature) = 0")) {
+      for (int i = 0; i < signed.size(); i++) {
+        entry = signed.get(i);
+        ps.setBytes(1, entry.signature());
+        ps.setLong(2, entry.seq());
+        ps.setBytes(3, entry.hash());
+        if (ps.executeUpdate() != 1) {
+          throw new StoreException("journal entry " + entry.seq() + " is not awaiting a signature");
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot sign journal entry " + entry.seq() + ": " + e.getMessage(), e);
+    }
+    JournalEntry last = signed.get(signed.size() - 1);
+    Meta.put(c, HEAD_SEQ, Long.toString(last.seq()));
+    Meta.put(c, HEAD_HASH, java.util.HexFormat.of().formatHex(last.hash()));
   }
 
   /** The head recorded beside the chain: {@code seq} and hex hash of the last appended entry. */

@@ -31,7 +31,8 @@ final class Sql {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       ps.executeUpdate();
-      try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+      // prepared rather than a plain statement, so a StatementCache connection reuses it too
+      try (PreparedStatement id = c.prepareStatement("SELECT last_insert_rowid()"); ResultSet rs = id.executeQuery()) {
         rs.next();
         return rs.getLong(1);
       }

@@ -17,6 +17,7 @@ import io.fiscald.store.Journal;
 import io.fiscald.store.JournalEntry;
 import io.fiscald.store.ReceiptRecord;
 import io.fiscald.store.Receipts;
+import io.fiscald.store.StatementCache;
 import io.fiscald.store.StoreException;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -31,10 +32,16 @@ import java.util.Optional;
  * The integrity audit of a data directory: re-derives every hash and signature of the chain, then
  * checks that the receipts, days and counters tables say exactly what the journal says. Stops at
  * the first mismatch and names the journal {@code seq} it concerns.
+ *
+ * <p>The chain is followed in order on the caller's thread while the signatures, which do not depend
+ * on each other, are verified on all cores. Should any signature fail, the audit is run again
+ * sequentially, so the finding (and the counts) are exactly what a one-thread audit reports.
  */
 public final class JournalAuditor {
   private final Connection c;
   private final ChainVerifier chain;
+  private final ParallelSignatureCheck signatures; // null: signatures checked in order by the chain
+  private boolean signatureFailed;
   private final List<FiscalReceipt> dayReceipts = new ArrayList<>();
   private final Map<ReceiptType, Long> lastInvoiceNo = new EnumMap<>(ReceiptType.class);
   private long receipts;
@@ -44,14 +51,33 @@ public final class JournalAuditor {
   private long openDayNo = -1;
   private String openDayOpenedAt;
 
-  private JournalAuditor(Connection c, DeviceRecord device) {
+  private JournalAuditor(Connection c, DeviceRecord device, ParallelSignatureCheck signatures) {
     this.c = c;
     this.chain = new ChainVerifier(PublicKeys.fromDer(device.publicKey()));
+    this.signatures = signatures;
   }
 
   public static AuditReport audit(Connection c) {
+    return audit(c, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The audit with {@code threads} signature verifiers (1: everything in order on the caller's thread). */
+  public static AuditReport audit(Connection c, int threads) {
     DeviceRecord device = Devices.find(c).orElseThrow(() -> new StoreException("no device in this database"));
-    return new JournalAuditor(c, device).run();
+    // the per-entry lookups run a million times: prepare them once
+    try (StatementCache statements = StatementCache.on(c, 16)) {
+      if (threads > 1) {
+        try (ParallelSignatureCheck check = new ParallelSignatureCheck(PublicKeys.fromDer(device.publicKey()),
+            threads)) {
+          JournalAuditor parallel = new JournalAuditor(statements.connection(), device, check);
+          AuditReport report = parallel.run();
+          if (!parallel.signatureFailed) {
+            return report;
+          }
+        }
+      }
+      return new JournalAuditor(statements.connection(), device, null).run();
+    }
   }
 
   private AuditReport run() {
@@ -68,6 +94,10 @@ public final class JournalAuditor {
     } catch (Stop stop) {
       // first finding is in found[0]
     }
+    if (signatures != null && (signatureFailed || !signatures.allValid())) {
+      signatureFailed = true;
+      return null; // the caller runs the exact sequential audit
+    }
     AuditFinding finding = found[0];
     if (finding == null) {
       finding = checkHead(lastSeq[0]);
@@ -79,7 +109,16 @@ public final class JournalAuditor {
   }
 
   private AuditFinding check(JournalEntry e) {
-    AuditFinding link = chain.next(e);
+    AuditFinding link;
+    if (signatures == null) {
+      link = chain.next(e);
+    } else {
+      link = chain.nextDeferringSignature(e);
+      if (!signatures.add(e.hash(), e.signature())) {
+        signatureFailed = true;
+        throw new Stop();
+      }
+    }
     if (link != null) {
       return link;
     }

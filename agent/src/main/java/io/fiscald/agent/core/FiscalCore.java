@@ -123,6 +123,14 @@ public final class FiscalCore implements AutoCloseable {
     return writer.committedCommands();
   }
 
+  /**
+   * Threads that sign journal entries beside the writer: one per core (none on one core), or the
+   * {@code fiscald.signingThreads} system property (0 signs on the writer thread).
+   */
+  public static int signingThreads() {
+    return GroupCommitWriter.SIGNING_THREADS;
+  }
+
   /** Waits for a write and rethrows its refusal as the {@link FiscalException} it is. */
   public static <T> T await(CompletableFuture<T> future) {
     try {

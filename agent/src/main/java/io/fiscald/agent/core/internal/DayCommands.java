@@ -11,7 +11,6 @@ import io.fiscald.store.CanonicalJson;
 import io.fiscald.store.Counters;
 import io.fiscald.store.FiscalDayRecord;
 import io.fiscald.store.FiscalDays;
-import io.fiscald.store.JournalEntry;
 import io.fiscald.store.Receipts;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +22,7 @@ final class DayCommands {
 
   static final class Open extends WriteCommand<FiscalDayRecord> {
     @Override
-    FiscalDayRecord apply(WriteContext ctx) {
+    Answer<FiscalDayRecord> apply(WriteContext ctx) {
       ChainState s = ctx.state;
       if (s.dayOpen()) {
         throw new FiscalException(ErrorCode.DAY_ALREADY_OPEN, "fiscal day " + s.day.dayNo()
@@ -36,40 +35,40 @@ final class DayCommands {
       payload.put("deviceId", ctx.deviceId);
       payload.put("dayNo", dayNo);
       payload.put("openedAt", openedAt);
-      JournalEntry entry = ctx.append(JournalKind.DAY_OPENED, openedAt, CanonicalJson.write(payload));
+      PendingEntry entry = ctx.append(JournalKind.DAY_OPENED, openedAt, CanonicalJson.write(payload));
       FiscalDays.open(ctx.connection, dayNo, openedAt, entry.seq());
       Counters.set(ctx.connection, Counters.DAY_NO, dayNo);
       s.dayNo = dayNo;
       s.day = new FiscalDayRecord(dayNo, "OPEN", openedAt, null, entry.seq(), null, null);
       s.dayCounter = 0;
       s.lastReceiptOfDay = null;
-      return s.day;
+      return Answer.of(s.day);
     }
   }
 
   static final class Close extends WriteCommand<DayReport> {
     @Override
-    DayReport apply(WriteContext ctx) {
+    Answer<DayReport> apply(WriteContext ctx) {
       ChainState s = ctx.state;
       requireOpen(s);
       String closedAt = WriteContext.format(ctx.now());
       DayReport computed = report(ctx, "Z", closedAt, closedAt);
       DayReport z = computed.withAuthorityFields(ctx.profile.dayCloseFields(computed, ctx));
       String body = CanonicalJson.write(z);
-      JournalEntry entry = ctx.append(JournalKind.DAY_CLOSED, closedAt, body);
+      PendingEntry entry = ctx.append(JournalKind.DAY_CLOSED, closedAt, body);
       FiscalDays.close(ctx.connection, s.day.dayNo(), closedAt, entry.seq(), body);
       s.day = new FiscalDayRecord(s.day.dayNo(), "CLOSED", s.day.openedAt(), closedAt, s.day.openSeq(),
           entry.seq(), body);
-      return z;
+      return Answer.of(z);
     }
   }
 
   /** The X report goes through the writer too, so it sees every receipt acknowledged before it. */
   static final class XReport extends WriteCommand<DayReport> {
     @Override
-    DayReport apply(WriteContext ctx) {
+    Answer<DayReport> apply(WriteContext ctx) {
       requireOpen(ctx.state);
-      return report(ctx, "X", null, WriteContext.format(ctx.now()));
+      return Answer.of(report(ctx, "X", null, WriteContext.format(ctx.now())));
     }
   }
 

@@ -27,7 +27,7 @@ final class IdempotentCommand<T> extends WriteCommand<T> {
   }
 
   @Override
-  T apply(WriteContext ctx) {
+  Answer<T> apply(WriteContext ctx) {
     Instant now = ctx.now();
     IdempotencyKeys.deleteIfOlderThan(ctx.connection, key.tokenName(), key.key(),
         WriteContext.format(now.minus(key.ttl())));
@@ -37,9 +37,15 @@ final class IdempotentCommand<T> extends WriteCommand<T> {
           + " was used by a request that was committed a moment ago; retry to get its answer",
           Map.of("idempotencyKey", key.key()));
     }
-    T result = inner.apply(ctx);
+    Answer<T> answer = inner.apply(ctx);
+    // the key is taken now, inside this command's savepoint, so a second use of it in the same batch is
+    // refused above; the stored answer is filled in once the result (and its signature) exists
     IdempotencyKeys.insert(ctx.connection, new IdempotencyRecord(key.tokenName(), key.key(), key.requestHash(),
-        key.status(), key.answer().apply(result), WriteContext.format(now)));
-    return result;
+        key.status(), "", WriteContext.format(now)));
+    return () -> {
+      T result = answer.get();
+      IdempotencyKeys.setResponse(ctx.connection, key.tokenName(), key.key(), key.answer().apply(result));
+      return result;
+    };
   }
 }

@@ -38,7 +38,7 @@ final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
   }
 
   @Override
-  IssuedReceipt apply(WriteContext ctx) {
+  Answer<IssuedReceipt> apply(WriteContext ctx) {
     ChainState s = ctx.state;
     Instant now = ctx.now();
     checkDay(ctx, now);
@@ -55,7 +55,7 @@ final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
     FiscalReceipt receipt = ReceiptAssembler.withAuthorityFields(draft, ctx.profile.authorityFields(draft, ctx));
     String body = CanonicalJson.write(receipt);
 
-    JournalEntry entry = ctx.append(JournalKind.RECEIPT, issuedAt, body);
+    PendingEntry entry = ctx.append(JournalKind.RECEIPT, issuedAt, body);
     long receiptId = Receipts.insert(ctx.connection, new ReceiptRecord(0, receipt.receiptNumber(), type.name(),
         receipt.dayNo(), dayCounter, globalNo, invoiceNo, receipt.currency(), receipt.totalMinor(),
         receipt.taxMinor(), issuedAt, entry.seq(), originalNumber, body));
@@ -69,7 +69,10 @@ final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
     s.invoiceNo.put(type, invoiceNo);
     s.dayCounter = dayCounter;
     s.lastReceiptOfDay = receipt;
-    return new IssuedReceipt(receipt, new ReceiptSeal(entry.seq(), entry.hash(), entry.signature()));
+    return () -> {
+      JournalEntry signed = entry.entry();
+      return new IssuedReceipt(receipt, new ReceiptSeal(signed.seq(), signed.hash(), signed.signature()));
+    };
   }
 
   private static void checkDay(WriteContext ctx, Instant now) {

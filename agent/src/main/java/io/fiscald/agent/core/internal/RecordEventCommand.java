@@ -16,9 +16,9 @@ final class RecordEventCommand extends WriteCommand<JournalEntry> {
   }
 
   @Override
-  JournalEntry apply(WriteContext ctx) {
+  Answer<JournalEntry> apply(WriteContext ctx) {
     Map<String, Object> body = new LinkedHashMap<>(payload);
     body.put("deviceId", ctx.deviceId);
-    return ctx.append(kind, WriteContext.format(ctx.now()), CanonicalJson.write(body));
+    return ctx.append(kind, WriteContext.format(ctx.now()), CanonicalJson.write(body))::entry;
   }
 }

@@ -9,6 +9,9 @@ import java.util.concurrent.CompletableFuture;
 abstract class WriteCommand<T> {
   final CompletableFuture<T> future = new CompletableFuture<>();
 
-  /** Applies the change; throws FiscalException to refuse it (only this command is rolled back). */
-  abstract T apply(WriteContext context);
+  /**
+   * Applies the change; throws FiscalException to refuse it (only this command is rolled back). The
+   * answer is read after the batch's journal signatures are made, before COMMIT.
+   */
+  abstract Answer<T> apply(WriteContext context);
 }

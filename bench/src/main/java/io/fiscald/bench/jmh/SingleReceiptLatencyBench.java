@@ -1,0 +1,57 @@
+package io.fiscald.bench.jmh;
+
+import io.fiscald.agent.Agent;
+import io.fiscald.agent.core.FiscalCore;
+import io.fiscald.agent.core.IssuedReceipt;
+import io.fiscald.agent.receipt.ReceiptRequest;
+import io.fiscald.bench.core.BenchDevice;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** One receipt at a time on an otherwise idle agent: the latency distribution (percentiles) of issue. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Threads(1)
+@Fork(1)
+public class SingleReceiptLatencyBench {
+  private Path dir;
+  private Agent agent;
+  private FiscalCore core;
+  private ReceiptRequest request;
+
+  @Setup
+  public void setUp() throws Exception {
+    dir = Files.createTempDirectory("fiscald-jmh-latency-");
+    agent = BenchDevice.create(dir.resolve("data")).open();
+    core = agent.core();
+    core.openDay();
+    request = BenchDevice.exampleRequest();
+  }
+
+  @TearDown
+  public void tearDown() throws Exception {
+    agent.close();
+    Scratch.delete(dir);
+  }
+
+  @Benchmark
+  public IssuedReceipt issueOne() {
+    return core.issue(request);
+  }
+}
