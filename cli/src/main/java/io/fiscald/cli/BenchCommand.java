@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
     description = "Measure speed, footprint and resilience (docs/PERFORMANCE.md, docs/RELIABILITY.md).",
     subcommands = {
         // one line per harness, kept in groups: core and audit; API load and footprint; reliability
+        BenchCrashCommand.class,
+        BenchBadInputCommand.class,
     })
 final class BenchCommand {
 }

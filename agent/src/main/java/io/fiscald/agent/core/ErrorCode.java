@@ -66,7 +66,11 @@ public enum ErrorCode {
   SIGNER_UNAVAILABLE(Fault.DEVICE, 503),
   SIGNER_PIN_INVALID(Fault.DEVICE, 500),
   SIGNER_KEY_MISMATCH(Fault.DEVICE, 500),
-  INTERNAL(Fault.DEVICE, 500);
+  INTERNAL(Fault.DEVICE, 500),
+
+  // issue #8 (reliability harnesses)
+  MALFORMED_REQUEST(Fault.CALLER, 400),
+  STORAGE_FULL(Fault.DEVICE, 507);
 
   /** Who has to act to make the error go away. */
   public enum Fault { CALLER, DEVICE }
