@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         // one line per harness, kept in groups: core and audit; API load and footprint; reliability
         BenchCrashCommand.class,
         BenchBadInputCommand.class,
+        BenchTamperCommand.class,
     })
 final class BenchCommand {
 }

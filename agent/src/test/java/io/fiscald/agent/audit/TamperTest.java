@@ -307,6 +307,23 @@ class TamperTest {
     assertThat(finding.problem()).contains("key recorded at initialisation");
   }
 
+  @Test
+  void aTaxTableChangedInTheDevicesRowIsNamedAtTheInitialisation() throws Exception {
+    // found by fiscalctl bench tamper: a bit flip in devices.settings (the tax table) went unnoticed
+    AuditFinding finding = tamperAndAudit(c -> assertThat(sql(c,
+        "UPDATE devices SET settings = replace(settings, '\"percent\":16', '\"percent\":6')")).isEqualTo(1));
+    assertThat(finding.seq()).isEqualTo(1);
+    assertThat(finding.problem()).contains("devices row differs from the initialisation entry: settings");
+  }
+
+  @Test
+  void aDeviceIdChangedInTheDevicesRowIsNamedAtTheInitialisation() throws Exception {
+    AuditFinding finding = tamperAndAudit(c -> assertThat(sql(c, "UPDATE devices SET device_id = 'OTHER-1'"))
+        .isEqualTo(1));
+    assertThat(finding.seq()).isEqualTo(1);
+    assertThat(finding.problem()).contains("device_id");
+  }
+
   // ---- the file ----------------------------------------------------------------------------------
 
   @Test
