@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         BenchCrashCommand.class,
         BenchBadInputCommand.class,
         BenchTamperCommand.class,
+        BenchDiskFullCommand.class,
     })
 final class BenchCommand {
 }

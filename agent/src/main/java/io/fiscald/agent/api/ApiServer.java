@@ -413,6 +413,10 @@ public final class ApiServer implements AutoCloseable {
   }
 
   static FiscalException internal(Exception e) {
+    if (io.fiscald.store.StorageFull.causedBy(e)) {
+      return new FiscalException(ErrorCode.STORAGE_FULL, "the disk holding the database is full; nothing was"
+          + " recorded. Free space on it and retry (no restart needed)");
+    }
     if (e instanceof StoreException) {
       return new FiscalException(ErrorCode.STORAGE_ERROR, e.getMessage());
     }

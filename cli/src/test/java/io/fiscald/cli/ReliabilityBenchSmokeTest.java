@@ -1,0 +1,72 @@
+package io.fiscald.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Smoke runs of the reliability harnesses at tiny sizes, so they cannot rot: each runs end to end through
+ * {@code fiscalctl bench ... --json}, did what it says (counts), and its invariants held. No performance
+ * thresholds: the full-size runs and their figures are in docs/RELIABILITY.md.
+ */
+class ReliabilityBenchSmokeTest {
+  @TempDir Path tmp;
+
+  @Test
+  void crashTwoCycles() {
+    JsonNode r = bench("crash", "--cycles", "2", "--clients", "4", "--max-acks", "10");
+    assertThat(r.at("/counts/cycles").asInt()).isEqualTo(2);
+    assertThat(r.at("/counts/sigkillExit137").asInt()).isEqualTo(2);
+    assertThat(r.at("/counts/receiptsAcknowledged").asInt()).isGreaterThanOrEqualTo(2);
+    assertThat(r.at("/counts/replaysChecked").asInt()).isEqualTo(1);
+    assertThat(r.at("/counts/acknowledgedLost").asInt()).isZero();
+    assertThat(r.at("/counts/chainBreaks").asInt()).isZero();
+    assertThat(r.at("/counts/integrityFailures").asInt()).isZero();
+  }
+
+  @Test
+  void badInputTwoHundredRequests() {
+    JsonNode r = bench("bad-input", "--requests", "200", "--seed", "7");
+    assertThat(r.at("/counts/requests").asInt()).isEqualTo(200);
+    assertThat(r.at("/counts/refused4xx").asInt()).isGreaterThan(100);
+    assertThat(r.at("/counts/answers5xx").asInt()).isZero();
+    assertThat(r.at("/counts/daemonCrashes").asInt()).isZero();
+    assertThat(r.at("/counts/stateChangedByRefusedRequest").asInt()).isZero();
+  }
+
+  @Test
+  void tamperEveryNamedCaseAndSomeBitFlips() {
+    JsonNode r = bench("tamper", "--bit-flips", "30");
+    assertThat(r.at("/counts/namedCases").asInt()).isGreaterThanOrEqualTo(23);
+    assertThat(r.at("/counts/namedDetected").asInt()).isEqualTo(r.at("/counts/namedCases").asInt());
+    assertThat(r.at("/counts/bitFlips").asInt()).isEqualTo(30);
+  }
+
+  @Test
+  void diskFullThroughTheInjectedWriteError() {
+    JsonNode r = bench("disk-full", "--method", "rlimit");
+    assertThat(r.at("/counts/method").asText()).startsWith("RLIMIT_FSIZE");
+    assertThat(r.at("/counts/refusedWhileFull").asInt()).isGreaterThan(0);
+    assertThat(r.at("/counts/unclearRefusals").asInt()).isZero();
+    assertThat(r.at("/counts/acknowledgedLost").asInt()).isZero();
+    assertThat(r.at("/counts/receiptsAcknowledged").asInt()).isGreaterThan(0);
+  }
+
+  private JsonNode bench(String... args) {
+    String[] all = new String[args.length + 5];
+    all[0] = "--json";
+    all[1] = "bench";
+    all[2] = args[0];
+    all[3] = "--work-dir";
+    all[4] = tmp.resolve(args[0]).toString();
+    System.arraycopy(args, 1, all, 5, args.length - 1);
+    Cli.Result result = Cli.run(all);
+    JsonNode doc = result.json();
+    assertThat(doc.path("ok").asBoolean()).as("invariants held: %s", doc.path("violations")).isTrue();
+    result.ok();
+    return doc;
+  }
+}
