@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         BenchBadInputCommand.class,
         BenchTamperCommand.class,
         BenchDiskFullCommand.class,
+        BenchPrinterFaultsCommand.class,
     })
 final class BenchCommand {
 }
