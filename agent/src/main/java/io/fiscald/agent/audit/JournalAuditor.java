@@ -105,8 +105,9 @@ public final class JournalAuditor {
   }
 
   /**
-   * The devices row must still say what the signed initialisation entry says: its id, authority, key
-   * algorithm and settings (the tax table every receipt is taxed with) never change after init.
+   * The devices row must still say what the signed initialisation entry says: its id, authority,
+   * environment, key algorithm, creation time and settings (the tax table every receipt is taxed with)
+   * never change after init.
    */
   private AuditFinding checkDeviceRow(JournalEntry e) {
     var init = CanonicalJson.read(e.payload());
@@ -119,6 +120,12 @@ public final class JournalAuditor {
     }
     if (!init.path("keyAlgorithm").asText().equals(device.keyAlgorithm())) {
       differing.add("key_algorithm");
+    }
+    if (init.has("environment") && !init.path("environment").asText().equals(device.environment())) {
+      differing.add("environment");
+    }
+    if (!e.createdAt().equals(device.createdAt())) {
+      differing.add("created_at");
     }
     if (init.has("settings") && !init.path("settings").equals(settingsOrNull())) {
       differing.add("settings");

@@ -317,6 +317,14 @@ class TamperTest {
   }
 
   @Test
+  void anEnvironmentOrCreationTimeChangedInTheDevicesRowIsNamedAtTheInitialisation() throws Exception {
+    AuditFinding finding = tamperAndAudit(c -> assertThat(sql(c,
+        "UPDATE devices SET environment = 'production', created_at = '2020-01-01T00:00:00Z'")).isEqualTo(1));
+    assertThat(finding.seq()).isEqualTo(1);
+    assertThat(finding.problem()).contains("environment, created_at");
+  }
+
+  @Test
   void aDeviceIdChangedInTheDevicesRowIsNamedAtTheInitialisation() throws Exception {
     AuditFinding finding = tamperAndAudit(c -> assertThat(sql(c, "UPDATE devices SET device_id = 'OTHER-1'"))
         .isEqualTo(1));

@@ -81,7 +81,10 @@ public final class TamperHarness {
     if (Files.exists(wal) && Files.size(wal) > 0) {
       throw new IllegalStateException("the fixture's WAL was not checkpointed into the main file");
     }
-    Path copy = s.work().resolve("case.db");
+    Path caseDir = s.work().resolve("case");
+    Files.createDirectories(caseDir);
+    Files.copy(dir.root().resolve("master.key"), caseDir.resolve("master.key"));
+    Path copy = caseDir.resolve(Database.FILE_NAME);
     Files.write(copy, pristine);
     Map<String, String> pristineDump = dump(copy);
     if (detected(copy) != null) {
@@ -277,23 +280,22 @@ public final class TamperHarness {
       Files.write(copy, flipped);
       deleteSidecars(copy);
       report.add("bitFlips", 1);
+      Map<String, String> now;
+      try {
+        now = dump(copy); // before detection: opening as the agent may write to the file
+      } catch (Exception e) {
+        now = null; // unreadable
+      }
       String how = detected(copy);
-      if (how != null) {
+      if (how != null || now == null) {
         report.add("bitFlipsChangingData", 1);
         report.add("bitFlipsDetected", 1);
         continue;
       }
-      Map<String, String> now;
-      try {
-        now = dump(copy);
-      } catch (Exception e) {
-        report.add("bitFlipsChangingData", 1);
-        report.add("bitFlipsDetected", 1); // unreadable is refused
-        continue;
-      }
+      Map<String, String> readBack = now;
       List<String> changed = new ArrayList<>();
       f.dump().forEach((table, hash) -> {
-        if (!hash.equals(now.get(table))) {
+        if (!hash.equals(readBack.get(table))) {
           changed.add(table);
         }
       });
@@ -323,9 +325,23 @@ public final class TamperHarness {
         return "integrity_check";
       }
       AuditReport audit = JournalAuditor.audit(c);
-      return audit.ok() ? null : "audit (seq " + audit.finding().seq() + ")";
+      if (!audit.ok()) {
+        return "audit (seq " + audit.finding().seq() + ")";
+      }
     } catch (Exception e) {
       return "refused on open";
+    }
+    // last, open it as the agent does: the sealed signing key must unseal and match
+    try (Agent agent = Agent.open(new DataDirectory(db.getParent()), BenchDevice.ENV, Clock.systemUTC())) {
+      return null;
+    } catch (Exception e) {
+      return "refused on open (agent)";
+    } finally {
+      try {
+        deleteSidecars(db);
+      } catch (Exception ignored) {
+        // best effort: the next case rewrites the file anyway
+      }
     }
   }
 
