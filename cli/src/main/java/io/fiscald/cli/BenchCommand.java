@@ -17,6 +17,11 @@ import picocli.CommandLine.Command;
         BenchFootprintCommand.class,
         BenchSlowDiskCommand.class,
         BenchDrainCommand.class,
+        BenchCrashCommand.class,
+        BenchBadInputCommand.class,
+        BenchTamperCommand.class,
+        BenchDiskFullCommand.class,
+        BenchPrinterFaultsCommand.class,
     })
 final class BenchCommand {
 }

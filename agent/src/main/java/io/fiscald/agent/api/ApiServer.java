@@ -361,7 +361,15 @@ public final class ApiServer implements AutoCloseable {
         throw tooLarge(body.length, limit);
       }
       return body;
+    } catch (IOException e) {
+      // the client's framing is broken (body cut short, bad chunk sizes): its mistake, not the device's
+      throw malformed(e);
     }
+  }
+
+  static FiscalException malformed(IOException e) {
+    return new FiscalException(ErrorCode.MALFORMED_REQUEST, "the request could not be read: " + e.getMessage()
+        + "; send it again whole (Content-Length must match the body)");
   }
 
   private static FiscalException tooLarge(long size, int limit) {
@@ -378,6 +386,9 @@ public final class ApiServer implements AutoCloseable {
       for (int n; left > 0 && (n = in.read(buf)) > 0; ) {
         left -= n;
       }
+    } catch (IOException e) {
+      // a refused request with a broken body: the refusal still stands, it is answered as malformed
+      throw malformed(e);
     }
   }
 
@@ -411,6 +422,10 @@ public final class ApiServer implements AutoCloseable {
   }
 
   static FiscalException internal(Exception e) {
+    if (io.fiscald.store.StorageFull.causedBy(e)) {
+      return new FiscalException(ErrorCode.STORAGE_FULL, "the disk holding the database is full; nothing was"
+          + " recorded. Free space on it and retry (no restart needed)");
+    }
     if (e instanceof StoreException) {
       return new FiscalException(ErrorCode.STORAGE_ERROR, e.getMessage());
     }

@@ -51,8 +51,11 @@ public final class JournalAuditor {
   private long openDayNo = -1;
   private String openDayOpenedAt;
 
+  private final DeviceRecord device;
+
   private JournalAuditor(Connection c, DeviceRecord device, ParallelSignatureCheck signatures) {
     this.c = c;
+    this.device = device;
     this.chain = new ChainVerifier(PublicKeys.fromDer(device.publicKey()));
     this.signatures = signatures;
   }
@@ -132,11 +135,50 @@ public final class JournalAuditor {
       }
     }
     return switch (e.kind()) {
+      case JournalKind.DEVICE_INITIALISED -> checkDeviceRow(e);
       case JournalKind.RECEIPT -> checkReceipt(e);
       case JournalKind.DAY_OPENED -> checkDayOpened(e);
       case JournalKind.DAY_CLOSED -> checkDayClosed(e);
       default -> null;
     };
+  }
+
+  /**
+   * The devices row must still say what the signed initialisation entry says: its id, authority,
+   * environment, key algorithm, creation time and settings (the tax table every receipt is taxed with)
+   * never change after init.
+   */
+  private AuditFinding checkDeviceRow(JournalEntry e) {
+    var init = CanonicalJson.read(e.payload());
+    List<String> differing = new ArrayList<>();
+    if (!init.path("deviceId").asText().equals(device.deviceId())) {
+      differing.add("device_id");
+    }
+    if (!init.path("authority").asText().equals(device.authority())) {
+      differing.add("authority");
+    }
+    if (!init.path("keyAlgorithm").asText().equals(device.keyAlgorithm())) {
+      differing.add("key_algorithm");
+    }
+    if (init.has("environment") && !init.path("environment").asText().equals(device.environment())) {
+      differing.add("environment");
+    }
+    if (!e.createdAt().equals(device.createdAt())) {
+      differing.add("created_at");
+    }
+    if (init.has("settings") && !init.path("settings").equals(settingsOrNull())) {
+      differing.add("settings");
+    }
+    return differing.isEmpty() ? null : new AuditFinding(e.seq(), "the devices row differs from the initialisation"
+        + " entry: " + String.join(", ", differing));
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode settingsOrNull() {
+    try {
+      return CanonicalJson.read(device.settings());
+    } catch (RuntimeException unreadable) {
+      return null; // damaged beyond JSON: it differs
+    }
   }
 
   private AuditFinding checkReceipt(JournalEntry e) {

@@ -73,7 +73,12 @@ public enum ErrorCode {
 
   // issue #7, environments: production and sandbox material never mix; a switch is checked first
   ENVIRONMENT_MISMATCH(Fault.CALLER, 409),
-  ENVIRONMENT_SWITCH_REFUSED(Fault.CALLER, 409);
+  ENVIRONMENT_SWITCH_REFUSED(Fault.CALLER, 409),
+
+
+  // issue #8 (reliability harnesses)
+  MALFORMED_REQUEST(Fault.CALLER, 400),
+  STORAGE_FULL(Fault.DEVICE, 507);
 
   /** Who has to act to make the error go away. */
   public enum Fault { CALLER, DEVICE }

@@ -307,6 +307,31 @@ class TamperTest {
     assertThat(finding.problem()).contains("key recorded at initialisation");
   }
 
+  @Test
+  void aTaxTableChangedInTheDevicesRowIsNamedAtTheInitialisation() throws Exception {
+    // found by fiscalctl bench tamper: a bit flip in devices.settings (the tax table) went unnoticed
+    AuditFinding finding = tamperAndAudit(c -> assertThat(sql(c,
+        "UPDATE devices SET settings = replace(settings, '\"percent\":16', '\"percent\":6')")).isEqualTo(1));
+    assertThat(finding.seq()).isEqualTo(1);
+    assertThat(finding.problem()).contains("devices row differs from the initialisation entry: settings");
+  }
+
+  @Test
+  void anEnvironmentOrCreationTimeChangedInTheDevicesRowIsNamedAtTheInitialisation() throws Exception {
+    AuditFinding finding = tamperAndAudit(c -> assertThat(sql(c,
+        "UPDATE devices SET environment = 'production', created_at = '2020-01-01T00:00:00Z'")).isEqualTo(1));
+    assertThat(finding.seq()).isEqualTo(1);
+    assertThat(finding.problem()).contains("environment, created_at");
+  }
+
+  @Test
+  void aDeviceIdChangedInTheDevicesRowIsNamedAtTheInitialisation() throws Exception {
+    AuditFinding finding = tamperAndAudit(c -> assertThat(sql(c, "UPDATE devices SET device_id = 'OTHER-1'"))
+        .isEqualTo(1));
+    assertThat(finding.seq()).isEqualTo(1);
+    assertThat(finding.problem()).contains("device_id");
+  }
+
   // ---- the file ----------------------------------------------------------------------------------
 
   @Test

@@ -200,7 +200,8 @@ public final class GroupCommitWriter implements AutoCloseable {
       rollbackQuietly();
       context.dropPendingFrom(0);
       context.state.restore(ChainState.load(context.connection));
-      FiscalException failure = new FiscalException(ErrorCode.STORAGE_ERROR,
+      FiscalException failure = io.fiscald.store.StorageFull.causedBy(e) ? storageFull(e)
+          : new FiscalException(ErrorCode.STORAGE_ERROR,
           "the journal could not be written (" + e.getMessage() + "); nothing was recorded, retry",
           Map.of(), e);
       batch.forEach(c -> c.future.completeExceptionally(failure));
@@ -274,8 +275,17 @@ public final class GroupCommitWriter implements AutoCloseable {
     if (e instanceof FiscalException) {
       return e;
     }
+    if (io.fiscald.store.StorageFull.causedBy(e)) {
+      return storageFull(e);
+    }
     log.error("fiscal event failed unexpectedly", e);
     return new FiscalException(ErrorCode.INTERNAL, "internal error: " + e.getMessage(), Map.of(), e);
+  }
+
+  /** The disk is full: nothing was recorded, and the next commit works again once there is space. */
+  static FiscalException storageFull(Throwable e) {
+    return new FiscalException(ErrorCode.STORAGE_FULL, "the disk holding the journal is full; nothing was"
+        + " recorded. Free space on it and retry (no restart needed)", Map.of(), e);
   }
 
   private void rollbackQuietly() {
