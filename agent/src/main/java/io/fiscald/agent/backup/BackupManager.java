@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +38,8 @@ import java.util.regex.Pattern;
 public final class BackupManager {
   private static final String PREFIX = "fiscald-";
   private static final String SUFFIX = ".db";
+  private static final Pattern ANY_NAME = Pattern.compile(Pattern.quote(PREFIX) + ".*-(\\d{8}T\\d{6}Z)-seq\\d+(?:-\\d+)?"
+      + Pattern.quote(SUFFIX));
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
       .withZone(ZoneOffset.UTC);
 
@@ -124,28 +127,53 @@ public final class BackupManager {
 
   /** Deletes all but the newest {@code retain} backups of {@code deviceId} in {@code outDir}. */
   static List<Path> prune(Path outDir, String deviceId, int retain) throws IOException {
-    // exactly the names create() writes: a glob would also take another device whose id extends this
-    // one (TEST-0001-B) or any other file starting with the prefix, and sort them as the newest
-    Pattern backupName = namePattern(deviceId);
-    List<Path> mine = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(outDir,
-        p -> backupName.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))) {
-      files.forEach(mine::add);
-    }
-    // oldest first: by the UTC stamp (sorts as text), then by head seq and uniqueness suffix as numbers
-    // (as text, "seq10" would sort before "seq9" within one second)
-    mine.sort(Comparator.comparing((Path p) -> nameGroup(backupName, p, 1))
-        .thenComparingLong(p -> Long.parseLong(nameGroup(backupName, p, 2)))
-        .thenComparingLong(p -> {
-          String n = nameGroup(backupName, p, 3);
-          return n == null ? 1 : Long.parseLong(n);
-        }));
+    List<Path> mine = oldestFirst(outDir, deviceId);
     List<Path> pruned = new ArrayList<>();
     for (int i = 0; i < mine.size() - retain; i++) {
       Files.delete(mine.get(i));
       pruned.add(mine.get(i));
     }
     return pruned;
+  }
+
+  /**
+   * The backups of {@code deviceId} in {@code outDir}, oldest first: by the UTC stamp (sorts as text), then by
+   * head seq and uniqueness suffix as numbers (as text, "seq10" would sort before "seq9" within one second).
+   */
+  private static List<Path> oldestFirst(Path outDir, String deviceId) throws IOException {
+    // exactly the names create() writes: a glob would also take another device whose id extends this
+    // one (TEST-0001-B) or any other file starting with the prefix, and sort them as the newest
+    Pattern backupName = namePattern(deviceId);
+    List<Path> mine = new ArrayList<>();
+    if (!Files.isDirectory(outDir)) {
+      return mine;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(outDir,
+        p -> backupName.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))) {
+      files.forEach(mine::add);
+    }
+    mine.sort(Comparator.comparing((Path p) -> nameGroup(backupName, p, 1))
+        .thenComparingLong(p -> Long.parseLong(nameGroup(backupName, p, 2)))
+        .thenComparingLong(p -> {
+          String n = nameGroup(backupName, p, 3);
+          return n == null ? 1 : Long.parseLong(n);
+        }));
+    return mine;
+  }
+
+  /** The newest backup of {@code deviceId} in {@code outDir}, if any (same order as retention). */
+  public static Optional<Path> newest(Path outDir, String deviceId) throws IOException {
+    List<Path> mine = oldestFirst(outDir, deviceId);
+    return mine.isEmpty() ? Optional.empty() : Optional.of(mine.get(mine.size() - 1));
+  }
+
+  /** When {@code backup} (a name create() wrote) was taken, by the stamp in its name. */
+  public static java.time.Instant takenAt(Path backup) {
+    Matcher m = ANY_NAME.matcher(backup.getFileName().toString());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a backup name: " + backup.getFileName());
+    }
+    return java.time.Instant.from(STAMP.parse(m.group(1)));
   }
 
   /** Deletes the backups of {@code deviceId} in {@code outDir} stamped before {@code cutoff}, except {@code keep}. */
@@ -174,21 +202,9 @@ public final class BackupManager {
         + Pattern.quote(SUFFIX));
   }
 
-  /** The newest backup of {@code deviceId} in {@code outDir} by the time in its name, if any. */
-  public static java.util.Optional<java.time.Instant> newestStamp(Path outDir, String deviceId) throws IOException {
-    if (!Files.isDirectory(outDir)) {
-      return java.util.Optional.empty();
-    }
-    Pattern backupName = namePattern(deviceId);
-    java.time.Instant newest = null;
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(outDir,
-        p -> backupName.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))) {
-      for (Path p : files) {
-        java.time.Instant t = java.time.Instant.from(STAMP.parse(nameGroup(backupName, p, 1)));
-        newest = newest == null || t.isAfter(newest) ? t : newest;
-      }
-    }
-    return java.util.Optional.ofNullable(newest);
+  /** The time of the newest backup of {@code deviceId} in {@code outDir}, if any. */
+  public static Optional<java.time.Instant> newestStamp(Path outDir, String deviceId) throws IOException {
+    return newest(outDir, deviceId).map(BackupManager::takenAt);
   }
 
   private static String nameGroup(Pattern backupName, Path file, int group) {

@@ -25,7 +25,6 @@ import io.fiscald.store.secret.MasterKey;
 import io.fiscald.store.secret.SecretBox;
 import io.fiscald.store.secret.SecretStore;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -34,15 +33,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code env switch}: moves a data root's active environment, never as a flag flip. Every
@@ -53,8 +48,6 @@ import java.util.regex.Pattern;
 public final class EnvironmentSwitch {
   /** How recent the verified backup of the environment being left must be. */
   public static final Duration BACKUP_MAX_AGE = Duration.ofHours(1);
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-      .withZone(ZoneOffset.UTC);
 
   private EnvironmentSwitch() {}
 
@@ -181,30 +174,16 @@ public final class EnvironmentSwitch {
 
   /** Why there is no usable backup, or empty when a verified backup of the current head is under an hour old. */
   private static Optional<String> backupProblem(Path folder, String deviceId, long head, Instant now) {
-    Pattern name = Pattern.compile(Pattern.quote("fiscald-" + deviceId + "-") + "(\\d{8}T\\d{6}Z)-seq(\\d+)(?:-\\d+)?"
-        + "\\.db");
-    Path newest = null;
-    Instant newestAt = null;
-    if (Files.isDirectory(folder)) {
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
-        for (Path f : files) {
-          Matcher m = name.matcher(f.getFileName().toString());
-          if (m.matches()) {
-            Instant at = Instant.from(STAMP.parse(m.group(1)));
-            if (newestAt == null || at.isAfter(newestAt)) {
-              newest = f;
-              newestAt = at;
-            }
-          }
-        }
-      } catch (IOException e) {
-        return Optional.of("cannot list " + folder + ": " + e.getMessage());
-      }
+    Path newest;
+    try {
+      newest = BackupManager.newest(folder, deviceId).orElse(null);
+    } catch (IOException e) {
+      return Optional.of("cannot list " + folder + ": " + e.getMessage());
     }
     if (newest == null) {
       return Optional.of("no backup of " + deviceId + " in " + folder);
     }
-    if (newestAt.isBefore(now.minus(BACKUP_MAX_AGE))) {
+    if (BackupManager.takenAt(newest).isBefore(now.minus(BACKUP_MAX_AGE))) {
       return Optional.of("the newest backup of " + deviceId + " (" + newest.getFileName() + ") is older than an hour");
     }
     BackupManager.Check check = BackupManager.check(newest);

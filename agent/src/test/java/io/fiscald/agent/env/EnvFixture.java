@@ -2,6 +2,7 @@ package io.fiscald.agent.env;
 
 import io.fiscald.agent.Agent;
 import io.fiscald.agent.authority.kra.KraConfig;
+import io.fiscald.agent.authority.kra.KraProfile;
 import io.fiscald.agent.authority.kra.KraRegistrar;
 import io.fiscald.agent.authority.kra.KraRegistration;
 import io.fiscald.agent.authority.kra.KraState;
@@ -9,13 +10,19 @@ import io.fiscald.agent.backup.BackupManager;
 import io.fiscald.agent.config.FiscaldConfig;
 import io.fiscald.agent.device.DataDirectory;
 import io.fiscald.agent.device.DataRoot;
+import io.fiscald.agent.device.DeviceInitializer;
+import io.fiscald.agent.device.DeviceSettings;
 import io.fiscald.agent.testing.TestDevice;
 import io.fiscald.sim.kra.EtimsSimulator;
 import io.fiscald.sim.kra.Transport;
+import io.fiscald.hal.sign.KeyAlgorithm;
 import io.fiscald.store.Database;
+import io.fiscald.store.secret.MasterKey;
+import io.fiscald.store.secret.SecretBox;
+import io.fiscald.store.secret.SecretStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,6 +75,7 @@ public final class EnvFixture implements AutoCloseable {
 
   /** Registers the production device and gives it production's environment and URL. */
   public EnvFixture withProduction() {
+    initialiseAsProduction(production());
     register(production(), "SN-PRD-0001");
     promote(production(), PRODUCTION_URL);
     return this;
@@ -80,14 +88,31 @@ public final class EnvFixture implements AutoCloseable {
     KraRegistrar.register(dir, registerEnv, new KraRegistration(config, null, null, null, null, false), clock);
   }
 
-  /** What registering with --env production against {@code url} stores. */
+  /**
+   * The device row a production registration writes, signed into entry 1 (the audit compares the two, so it
+   * cannot be patched afterwards); registration then finds the device and only adds eTIMS's keys and codes.
+   */
+  void initialiseAsProduction(DataDirectory dir) {
+    try {
+      Files.createDirectories(dir.root());
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    try (Connection c = Database.openForWriting(dir.database())) {
+      SecretStore secrets = new SecretStore(new SecretBox(MasterKey.resolve(dir.masterKeyFile(registerEnv),
+          registerEnv)));
+      DeviceInitializer.init(c, secrets, KraProfile.NAME, "KRA-" + PIN + "-00", DataRoot.PRODUCTION,
+          KeyAlgorithm.EC_P256, DeviceSettings.defaults(), clock);
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** What registering with --env production against {@code url} stores in the KRA settings. */
   void promote(DataDirectory dir, String url) {
     try (Connection c = Database.openForWriting(dir.database())) {
       KraConfig config = KraState.requireConfig(c).with(Map.of("environment", "production", "baseUrl", url));
       KraState.putConfig(c, config, "2026-01-01T00:00:00Z");
-      try (PreparedStatement s = c.prepareStatement("UPDATE devices SET environment = 'production'")) {
-        s.executeUpdate();
-      }
     } catch (java.sql.SQLException e) {
       throw new AssertionError(e);
     }

@@ -45,6 +45,9 @@ import java.util.concurrent.CompletableFuture;
  * does through ZimraSync), or KRA's eTIMS (saveTrnsSalesOsdc in invcNo order through KraSync).
  */
 public final class DrainBench {
+  /** The simulators are loopback sandbox test doubles, which the environment guard allows only in test mode. */
+  private static final Map<String, String> SIMULATOR_ENV = Map.of("FISCALD_TEST_MODE", "true");
+
   private static final int ZIMRA_DEVICE_ID = 30777;
   private static final String ZIMRA_SERIAL = "SN-BENCH-1";
   private static final String ZIMRA_ACTIVATION_KEY = "BENCH123";
@@ -81,7 +84,7 @@ public final class DrainBench {
 
   private static void zimra(DataDirectory dir, int receipts, Map<String, Object> report) throws Exception {
     Clock clock = Clock.systemUTC();
-    Map<String, String> env = Map.of();
+    Map<String, String> env = SIMULATOR_ENV;
     try (FdmsSimulator sim = FdmsSimulator.start(FdmsSimulator.Options.builder()
         .clock(Clock.system(ZoneId.of("Africa/Harare"))).build())) {
       sim.addDevice(FdmsDevice.builder(ZIMRA_DEVICE_ID, ZIMRA_SERIAL, ZIMRA_ACTIVATION_KEY).build());
@@ -94,7 +97,8 @@ public final class DrainBench {
             + "\"unitPrice\":\"2.10\",\"taxCode\":\"" + standardRate(agent.core().profile().taxTable().rates())
             + "\",\"code\":\"SKU-1\",\"hsCode\":\"17019910\"}],\"payments\":[{\"method\":\"CASH\",\"amount\":\"4.20\"}]}";
         report.put("backlog", backlog(agent, sale, receipts));
-        try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(), true /* the simulator: a sandbox test double */, clock)) {
+        try (FdmsClient client = ZimraDevice.client(state, agent.secrets(), agent.device(),
+            agent.config().testMode(), clock)) {
           ZimraSync sync = new ZimraSync(state, client, ZimraState.requireSettings(state),
               (ZimraProfile) agent.core().profile(), clock, Duration.ofMillis(50), 600);
           long before = sync.status().pending();
@@ -121,7 +125,7 @@ public final class DrainBench {
 
   private static void kra(DataDirectory dir, int receipts, Map<String, Object> report) throws Exception {
     Clock clock = Clock.systemUTC();
-    Map<String, String> env = Map.of();
+    Map<String, String> env = SIMULATOR_ENV;
     try (EtimsSimulator sim = EtimsSimulator.start()) {
       sim.registerDevice(KRA_PIN, "00", KRA_SERIAL);
       sim.registerTaxpayer(KRA_PIN, "Bench Shop Ltd");
