@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         BenchTamperCommand.class,
         BenchDiskFullCommand.class,
         BenchPrinterFaultsCommand.class,
+        BenchFaultsCommand.class,
     })
 final class BenchCommand {
 }
