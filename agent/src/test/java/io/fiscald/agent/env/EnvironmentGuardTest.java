@@ -56,9 +56,9 @@ class EnvironmentGuardTest {
 
   @Test
   void theClientOfAProductionDevicePointedAtTheSimulatorIsNeverBuilt() {
-    try (EnvFixture f = new EnvFixture(tmp.resolve("root")).withSandbox()) {
-      f.promote(f.sandbox(), "http://127.0.0.1:" + 1 + "/etims"); // production material, test double URL
-      try (Agent agent = Agent.open(f.sandbox(), f.registerEnv, f.clock)) {
+    try (EnvFixture f = new EnvFixture(tmp.resolve("root")).withSandbox().withProduction()) {
+      f.promote(f.production(), "http://127.0.0.1:" + 1 + "/etims"); // production material, test double URL
+      try (Agent agent = Agent.open(f.production(), f.registerEnv, f.clock)) {
         assertThatThrownBy(() -> KraRuntime.attach(agent, f.clock)).isInstanceOfSatisfying(FiscalException.class,
             e -> {
               assertThat(e.code()).isEqualTo(ErrorCode.ENVIRONMENT_MISMATCH);
