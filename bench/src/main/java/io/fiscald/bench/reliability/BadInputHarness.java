@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
@@ -41,8 +40,7 @@ public final class BadInputHarness {
     String cashier = BenchDevice.token(dir, "pos", Role.CASHIER);
     String technician = BenchDevice.token(dir, "tech", Role.TECHNICIAN);
     String admin = BenchDevice.token(dir, "boss", Role.ADMIN);
-    Files.writeString(dir.root().resolve("fiscald-api.json"),
-        "{\"rateLimitPerSecond\": 1000000, \"rateLimitBurst\": 1000000}");
+    BenchDevice.unthrottle(dir);
     Path log = s.work().resolve("daemon-stderr.log");
     Map<String, Long> byCategory = new TreeMap<>();
     Map<Integer, Long> byStatus = new TreeMap<>();

@@ -3,10 +3,13 @@ package io.fiscald.bench.reliability;
 import io.fiscald.agent.Agent;
 import io.fiscald.agent.api.Role;
 import io.fiscald.agent.api.TokenService;
+import io.fiscald.agent.config.FiscaldConfig;
 import io.fiscald.agent.device.DataDirectory;
 import io.fiscald.agent.device.DeviceSettings;
 import io.fiscald.hal.sign.KeyAlgorithm;
 import io.fiscald.store.Database;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -32,6 +35,15 @@ public final class BenchDevice {
     Agent.initialise(dir, ENV, "BENCH-0001", "sandbox", KeyAlgorithm.EC_P256, DeviceSettings.defaults(),
         Clock.systemUTC());
     return dir;
+  }
+
+  /**
+   * Raises the per-token rate limit in the device's fiscald.conf far above what the harness sends, so it
+   * measures the agent and not the limiter (which still runs on every call).
+   */
+  public static void unthrottle(DataDirectory dir) throws IOException {
+    Files.writeString(dir.root().resolve(FiscaldConfig.FILE_NAME),
+        "api.rate-limit.per-second = 1000000\napi.rate-limit.burst = 1000000\n");
   }
 
   /** Creates a token; call while no daemon holds the data directory or through its own connection. */

@@ -4,7 +4,6 @@ import io.fiscald.agent.api.Role;
 import io.fiscald.agent.device.DataDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +35,7 @@ public final class CrashHarness {
     DataDirectory dir = BenchDevice.create(s.work().resolve("data"));
     String cashier = BenchDevice.token(dir, "pos", Role.CASHIER);
     String technician = BenchDevice.token(dir, "tech", Role.TECHNICIAN);
-    Files.writeString(dir.root().resolve("fiscald-api.json"),
-        "{\"rateLimitPerSecond\": 1000000, \"rateLimitBurst\": 1000000}");
+    BenchDevice.unthrottle(dir);
     Path log = s.work().resolve("daemon-stderr.log");
     Random random = new Random(s.seed());
     Map<String, String> acknowledged = new ConcurrentHashMap<>(); // receipt number -> chain hash

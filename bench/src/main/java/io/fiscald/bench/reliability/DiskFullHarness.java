@@ -60,8 +60,7 @@ public final class DiskFullHarness {
     DataDirectory dir = BenchDevice.create((tmpfs ? disk : s.work()).resolve("data"));
     String cashier = BenchDevice.token(dir, "pos", Role.CASHIER);
     String technician = BenchDevice.token(dir, "tech", Role.TECHNICIAN);
-    Files.writeString(dir.root().resolve("fiscald-api.json"),
-        "{\"rateLimitPerSecond\": 1000000, \"rateLimitBurst\": 1000000}");
+    BenchDevice.unthrottle(dir);
     Path ballast = disk.resolve("ballast");
     List<String> launcher = new ArrayList<>();
     if (!tmpfs) {
