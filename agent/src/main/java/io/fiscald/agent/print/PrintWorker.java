@@ -244,7 +244,9 @@ public final class PrintWorker implements AutoCloseable {
     } catch (PrinterException e) {
       boolean sent = e instanceof PrinterNotReadyException nr ? nr.dataSent()
           : e instanceof PrinterUnreachableException u && u.dataSent();
-      String error = (sent ? PARTLY_PRINTED : "") + e.getMessage();
+      // a retry refused before sending keeps the mark: the earlier attempt may still be on paper, and the
+      // next try must say so again
+      String error = (sent || note != null ? PARTLY_PRINTED : "") + e.getMessage();
       if (sent && job.copy() > 0 && PrintJobs.hasOriginal(c, job.receiptId())) {
         // an asked-for copy that may be on paper is not sent again; a retried original (no copy-0 job left)
         // is, since the customer may have nothing yet
