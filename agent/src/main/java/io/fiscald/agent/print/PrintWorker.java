@@ -254,7 +254,8 @@ public final class PrintWorker implements AutoCloseable {
         observe(e.lastStatus(), e.getMessage(), state.lastPrintedAt());
         return Outcome.FAILED;
       }
-      // not sent at all (the printer was known not ready): the job, original or copy, is simply retried
+      // not sent at all (printer known not ready before sending): retried unchanged, an original as the
+      // original; a sent retry copy of the original: retried, still as a marked copy
       PrintJobs.recordFailure(c, job.id(), error);
       observe(e.lastStatus(), e.getMessage(), state.lastPrintedAt());
       LOG.warn("print job {} ({}) failed, will retry when the printer is ready: {}", job.id(), row.receiptNumber(),
