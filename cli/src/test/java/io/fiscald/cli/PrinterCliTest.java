@@ -135,7 +135,8 @@ class PrinterCliTest {
     Path png = Path.of(summary.path("paperRollPng").asText());
     assertThat(Files.readAllBytes(png)).startsWith(0x89, 'P', 'N', 'G');
     assertThat(demo.stderr()).contains("INV-000003 NOT printed").contains("paper out")
-        .contains("printer: INV-000003 printed (after 1 failed attempt)")
+        // the original's start is on the torn-off roll: the retry is a marked copy, never a second original
+        .contains("printer: INV-000003 copy 1 printed (after 1 failed attempt)")
         .contains("printer: 7 of 7 receipts on paper");
   }
 }

@@ -58,17 +58,19 @@ class ReliabilityBenchSmokeTest {
   @Test
   void printerFaultsOverAPty() {
     org.junit.jupiter.api.Assumptions.assumeTrue(io.fiscald.sim.printer.SocatPair.available(), "socat is not installed");
-    // the full run found receipts printed twice after a cable pull (docs/RELIABILITY.md, open): this smoke
-    // holds the harness to what must never break — fiscal record, nothing lost, nothing left in the queue
-    Cli.Result result = Cli.run(args("printer-faults", "--receipts", "12", "--seed", "3"));
-    JsonNode r = result.json();
+    // fiscal record, nothing lost, nothing left in the queue, and no second original: a retry after an
+    // uncertain send is a marked copy (docs/PRINTERS.md), which stands in for an original the faults ate
+    JsonNode r = bench("printer-faults", "--receipts", "12", "--seed", "3");
     assertThat(r.at("/counts/receipts").asInt()).isEqualTo(12);
     assertThat(r.at("/counts/faultsInjected").asInt()).isGreaterThan(0);
     assertThat(r.at("/counts/receiptsNotPrinted").asInt()).isZero();
     assertThat(r.at("/counts/copiesUnmarked").asInt()).isZero();
     assertThat(r.at("/counts/jobsStillPending").asInt()).isZero();
     assertThat(r.at("/counts/chainBreaks").asInt()).isZero();
-    assertThat(r.at("/counts/originalsOnPaper").asInt()).isGreaterThanOrEqualTo(12);
+    assertThat(r.at("/counts/receiptsPrintedTwice").asInt()).isZero();
+    assertThat(r.at("/counts/copiesMissingOrExtra").asInt()).isZero();
+    assertThat(r.at("/counts/originalsOnPaper").asInt() + r.at("/counts/retryCopiesOnPaper").asInt())
+        .isGreaterThanOrEqualTo(12);
   }
 
   private JsonNode bench(String... args) {

@@ -62,6 +62,38 @@ public final class PrintJobs {
         "UPDATE print_jobs SET attempts = attempts + 1, last_error = ? WHERE id = ?", error, jobId);
   }
 
+  /**
+   * Notes on the job, committed before its bytes go to the printer, that they are about to: if the worker
+   * dies or the link drops after sending, the note is what tells the retry that the job may be on paper.
+   * A failure recorded later replaces it.
+   */
+  public static void recordSending(Connection c, long jobId, String note) {
+    Sql.update(c, "record send of print job " + jobId, "UPDATE print_jobs SET last_error = ? WHERE id = ?", note,
+        jobId);
+  }
+
+  /**
+   * Turns an original's job whose earlier send may be on paper into the receipt's next copy, in one statement
+   * (so it never shares a number with a reprint queued at the same time): the original is never sent twice.
+   */
+  public static void renumberAsCopy(Connection c, long jobId) {
+    Sql.update(c, "renumber print job " + jobId + " as a copy", "UPDATE print_jobs SET copy ="
+        + " (SELECT coalesce(max(p.copy), 0) + 1 FROM print_jobs p WHERE p.receipt_id = print_jobs.receipt_id)"
+        + " WHERE id = ? AND copy = 0", jobId);
+  }
+
+  /** Whether receipt {@code receiptId} still has a job for its original (copy 0). */
+  public static boolean hasOriginal(Connection c, long receiptId) {
+    return Sql.scalarLong(c, "read print jobs of receipt " + receiptId,
+        "SELECT count(*) FROM print_jobs WHERE receipt_id = ? AND copy = 0", receiptId) > 0;
+  }
+
+  /** Ends a job without confirmation (status FAILED): it is not retried. */
+  public static void abandon(Connection c, long jobId, String error) {
+    Sql.update(c, "abandon print job " + jobId,
+        "UPDATE print_jobs SET status = 'FAILED', attempts = attempts + 1, last_error = ? WHERE id = ?", error, jobId);
+  }
+
   /** The latest job of a receipt: what the POS sees as its print state. */
   public static Optional<PrintJob> latestFor(Connection c, long receiptId) {
     return Sql.one(c, "read print state of receipt " + receiptId, PrintJobs::map,

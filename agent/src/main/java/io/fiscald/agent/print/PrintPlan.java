@@ -25,7 +25,7 @@ public interface PrintPlan {
   /**
    * The document to print for {@code job} now, or empty to hold it.
    *
-   * @param note a line saying an earlier attempt was cut short, or null
+   * @param note a line saying an earlier attempt may be on paper (the job then prints as a copy), or null
    */
   Optional<Planned> plan(Connection c, PrintJob job, FiscalReceipt receipt, ReceiptSeal seal, int columns,
       String note);

@@ -35,13 +35,18 @@ import org.slf4j.LoggerFactory;
  * database connection. The fiscal core has already committed each receipt with its print job, so a sale
  * never waits for paper. A job is marked PRINTED only when the printer reports ready after it; a failure
  * (offline, paper out, cover open, cable pulled) is recorded on the job, which stays PENDING, and the worker
- * polls the printer's status with backoff until it is ready, then prints the job again. A retry whose
- * earlier attempt may be partly on paper says so on the receipt, so a duplicate is never silent.
+ * polls the printer's status with backoff until it is ready, then prints the job again. The original of a
+ * receipt is sent at most once: before its bytes go out the job is durably noted as being sent, and a retry
+ * after a send that may have reached the paper (link lost before the status answer, paper out mid-job, the
+ * worker killed) is printed as the receipt's next marked COPY. A copy the cashier asked for whose send may
+ * have reached the paper is not sent again (that would be one copy more than asked).
  */
 public final class PrintWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PrintWorker.class);
   /** Prefix of a recorded failure after which part of the receipt may be on paper. */
   static final String PARTLY_PRINTED = "[partly printed] ";
+  /** Prefix of the note committed just before a job's bytes are sent; still there after a crash mid-send. */
+  static final String SENDING = "[sending] ";
 
   /** How often to look for new jobs when idle, and the backoff while the printer is not ready. */
   public record Settings(Duration pollInterval, Duration retryInitial, Duration retryMax) {
@@ -192,21 +197,36 @@ public final class PrintWorker implements AutoCloseable {
   private enum Outcome { PRINTED, HELD, FAILED }
 
   /** Prints one job, or holds it; FAILED when the printer failed (the failure is recorded, the job stays PENDING). */
-  private Outcome printOne(Connection c, PrintJob job) {
-    ReceiptRecord row = Receipts.findById(c, job.receiptId()).orElseThrow(() -> new IllegalStateException(
-        "print job " + job.id() + " refers to receipt row " + job.receiptId() + ", which does not exist"));
+  private Outcome printOne(Connection c, PrintJob queued) {
+    ReceiptRecord row = Receipts.findById(c, queued.receiptId()).orElseThrow(() -> new IllegalStateException(
+        "print job " + queued.id() + " refers to receipt row " + queued.receiptId() + ", which does not exist"));
+    PrintJob job = queued;
     JournalEntry entry = Journal.get(c, row.journalSeq()).orElseThrow(() -> new IllegalStateException(
         "receipt " + row.receiptNumber() + " has no journal entry " + row.journalSeq()));
     FiscalReceipt receipt = ReceiptCodec.receipt(row.body());
     ReceiptSeal seal = new ReceiptSeal(entry.seq(), entry.hash(), entry.signature());
-    String note = job.lastError() != null && job.lastError().startsWith(PARTLY_PRINTED)
-        ? "Attempt " + (job.attempts() + 1) + ": an earlier print was cut short"
-        : null;
+    String note = null;
+    if (mayBeOnPaper(job)) {
+      if (job.copy() == 0) {
+        // the original may already be in the customer's hand: whatever is printed now must say COPY
+        PrintJobs.renumberAsCopy(c, job.id());
+        job = PrintJobs.find(c, job.id()).orElseThrow();
+        LOG.warn("print job {} ({}): the original may be on paper already; retrying it as copy {}", job.id(),
+            row.receiptNumber(), job.copy());
+      } else if (PrintJobs.hasOriginal(c, job.receiptId())) {
+        // an asked-for copy that may be out already (e.g. the worker died mid-send): do not double it
+        return abandonCopy(c, job, row.receiptNumber(), job.lastError());
+      }
+      note = "Attempt " + (job.attempts() + 1) + ": an earlier print may be on paper";
+    }
     java.util.Optional<PrintPlan.Planned> planned = plan.plan(c, job, receipt, seal, printer.profile().columns(), note);
     if (planned.isEmpty()) {
       return Outcome.HELD;
     }
     PrintDocument doc = planned.get().document();
+    // committed before the bytes go out, so neither a lost status answer nor a crash can hide the send
+    PrintJobs.recordSending(c, job.id(), SENDING + "attempt " + (job.attempts() + 1) + " at "
+        + Timestamps.format(clock.instant()));
     try {
       PrintOutcome outcome = printer.print(doc);
       String now = Timestamps.format(clock.instant());
@@ -224,7 +244,18 @@ public final class PrintWorker implements AutoCloseable {
     } catch (PrinterException e) {
       boolean sent = e instanceof PrinterNotReadyException nr ? nr.dataSent()
           : e instanceof PrinterUnreachableException u && u.dataSent();
-      String error = (sent ? PARTLY_PRINTED : "") + e.getMessage();
+      // a retry refused before sending keeps the mark: the earlier attempt may still be on paper, and the
+      // next try must say so again
+      String error = (sent || note != null ? PARTLY_PRINTED : "") + e.getMessage();
+      if (sent && job.copy() > 0 && PrintJobs.hasOriginal(c, job.receiptId())) {
+        // an asked-for copy that may be on paper is not sent again; a retried original (no copy-0 job left)
+        // is, since the customer may have nothing yet
+        abandonCopy(c, job, row.receiptNumber(), error);
+        observe(e.lastStatus(), e.getMessage(), state.lastPrintedAt());
+        return Outcome.FAILED;
+      }
+      // not sent at all (printer known not ready before sending): retried unchanged, an original as the
+      // original; a sent retry copy of the original: retried, still as a marked copy
       PrintJobs.recordFailure(c, job.id(), error);
       observe(e.lastStatus(), e.getMessage(), state.lastPrintedAt());
       LOG.warn("print job {} ({}) failed, will retry when the printer is ready: {}", job.id(), row.receiptNumber(),
@@ -232,6 +263,20 @@ public final class PrintWorker implements AutoCloseable {
       listener.failed(job, row.receiptNumber(), error);
       return Outcome.FAILED;
     }
+  }
+
+  private static boolean mayBeOnPaper(PrintJob job) {
+    String e = job.lastError();
+    return e != null && (e.startsWith(PARTLY_PRINTED) || e.startsWith(SENDING));
+  }
+
+  /** Ends an asked-for copy whose send may have reached the paper; the cashier can ask for another. */
+  private Outcome abandonCopy(Connection c, PrintJob job, String receiptNumber, String why) {
+    String error = "copy " + job.copy() + " not sent again, it may be on paper: " + why;
+    PrintJobs.abandon(c, job.id(), error);
+    LOG.warn("print job {} ({}): {}", job.id(), receiptNumber, error);
+    listener.failed(job, receiptNumber, error);
+    return Outcome.HELD;
   }
 
   /** The provisional slip is out: its job is done and the real receipt's job takes its place, at once. */

@@ -199,12 +199,14 @@ class PrintWorkerPtyTest {
     assertThat(worker.state().lastError()).contains("paper out");
 
     emulator.paperOut(false);
-    await("printed INV-000001");
+    // the torn-off start was the original: the retry is its marked copy, never a second original
+    assertThat(await("printed INV-000001")).isEqualTo("printed INV-000001 copy 1");
     await("printed INV-000002");
     assertThat(emulator.cuts()).isEqualTo(2);
-    assertThat(onPaper("INV-000001")).containsExactly(1, 0);
+    assertThat(onPaper("INV-000001")).containsExactly(0, 1);
     assertThat(onPaper("INV-000002")).containsExactly(1, 0);
-    assertThat(emulator.receipts().get(0)).contains("Attempt 2: an earlier print was cut short");
+    assertThat(emulator.receipts().get(0)).contains("Attempt 2: an earlier print may be on paper")
+        .contains("*** COPY 1 - NOT A FISCAL RECEIPT ***");
     assertThat(emulator.receipts().get(1)).doesNotContain("an earlier print");
     assertThat(pending()).isZero();
     assertFiscalRecordIntact(2);
@@ -340,10 +342,69 @@ class PrintWorkerPtyTest {
     await("printed INV-000006 copy 1");
 
     for (int i = 1; i <= 6; i++) {
-      assertThat(onPaper("INV-00000" + i)).as("INV-00000%d on paper", i).containsExactly(1, i == 6 ? 1 : 0);
+      // INV-000002's original was torn off by the paper-out mid-job: its retry is a marked copy
+      assertThat(onPaper("INV-00000" + i)).as("INV-00000%d on paper", i)
+          .containsExactly(i == 2 ? 0 : 1, i == 6 || i == 2 ? 1 : 0);
     }
     assertThat(emulator.cuts()).isEqualTo(7);
     assertThat(pending()).isZero();
     assertFiscalRecordIntact(6);
+  }
+  @Test
+  void aLinkLostAfterTheCutBeforeTheStatusAnswerPrintsTheRetryAsACopyNotASecondOriginal() throws Exception {
+    startWorker();
+    // the whole receipt is printed and cut, then the line drops before the printer answers the status query
+    emulator.afterNextCut(cable::stop);
+    sell();
+    assertThat(await("failed INV-000001")).contains("[partly printed]");
+    assertThat(onPaper("INV-000001")).containsExactly(1, 0);
+
+    cable.restart();
+    assertThat(await("printed INV-000001")).isEqualTo("printed INV-000001 copy 1");
+    assertThat(onPaper("INV-000001")).containsExactly(1, 1);
+    List<String> paper = emulator.receipts();
+    assertThat(paper.get(0)).doesNotContain("*** COPY ").contains("[DRAWER PIN 2]");
+    assertThat(paper.get(1)).contains("*** COPY 1 - NOT A FISCAL RECEIPT ***")
+        .contains("Attempt 2: an earlier print may be on paper").doesNotContain("[DRAWER PIN");
+
+    // later reprints number on from the retry's copy; new receipts print as originals again
+    assertThat(worker.reprint("INV-000001")).isEqualTo(2);
+    await("printed INV-000001 copy 2");
+    sell();
+    await("printed INV-000002 copy 0");
+    assertThat(onPaper("INV-000001")).containsExactly(1, 2);
+    assertThat(onPaper("INV-000002")).containsExactly(1, 0);
+    assertThat(pending()).isZero();
+    assertFiscalRecordIntact(2);
+  }
+  @Test
+  void anAskedForCopyWhoseStatusAnswerIsLostIsNotPrintedAgain() throws Exception {
+    startWorker();
+    sell();
+    await("printed INV-000001");
+    emulator.afterNextCut(cable::stop);
+    assertThat(worker.reprint("INV-000001")).isEqualTo(1);
+    assertThat(await("failed INV-000001")).contains("copy 1 not sent again");
+
+    cable.restart();
+    sell();
+    await("printed INV-000002");
+    assertThat(onPaper("INV-000001")).containsExactly(1, 1);
+    assertThat(onPaper("INV-000002")).containsExactly(1, 0);
+    assertThat(pending()).isZero();
+  }
+
+  @Test
+  void aJobTheWorkerWasSendingWhenItDiedIsRetriedAsACopy() throws Exception {
+    sell();
+    // what a worker killed between sending and the status answer leaves behind: the note made before sending
+    try (Connection c = agent.newStateConnection()) {
+      PrintJob job = PrintJobs.pending(c, 10).get(0);
+      PrintJobs.recordSending(c, job.id(), PrintWorker.SENDING + "attempt 1");
+    }
+    startWorker();
+    assertThat(await("printed INV-000001")).isEqualTo("printed INV-000001 copy 1");
+    assertThat(onPaper("INV-000001")).containsExactly(0, 1);
+    assertThat(pending()).isZero();
   }
 }

@@ -36,6 +36,7 @@ public final class PrinterEmulator implements AutoCloseable {
   private volatile boolean offline;
   private volatile boolean garbage;
   private volatile long slowNanosPerByte;
+  private volatile Runnable afterNextCut;
   private long paperLeftBytes = -1;
   private long bytesReceived;
   private int cuts;
@@ -221,6 +222,15 @@ public final class PrinterEmulator implements AutoCloseable {
     garbage = on;
   }
 
+  /**
+   * Runs {@code action} once, on the emulator's thread, right after the next cut is on paper and before any
+   * later byte (such as the status query that follows the job) is read: e.g. pulling the cable there loses
+   * the status answer of a job that did print.
+   */
+  public void afterNextCut(Runnable action) {
+    afterNextCut = action;
+  }
+
   // ---- what happened
 
   public PaperRoll roll() {
@@ -383,6 +393,11 @@ public final class PrinterEmulator implements AutoCloseable {
     @Override
     public void cut(boolean partial) {
       print(new PaperRoll.Cut(partial));
+      Runnable action = afterNextCut;
+      if (action != null) {
+        afterNextCut = null;
+        action.run();
+      }
     }
 
     @Override
