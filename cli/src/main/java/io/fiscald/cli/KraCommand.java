@@ -15,6 +15,7 @@ import io.fiscald.agent.authority.kra.KraPaymentCodes;
 import io.fiscald.agent.authority.kra.KraRates;
 import io.fiscald.agent.authority.kra.KraRuntime;
 import io.fiscald.agent.authority.kra.KraSale;
+import io.fiscald.agent.authority.kra.KraSettings;
 import io.fiscald.agent.authority.kra.KraState;
 import io.fiscald.agent.authority.kra.PriceMode;
 import io.fiscald.agent.authority.kra.SaleContext;
@@ -46,8 +47,66 @@ import picocli.CommandLine.Parameters;
     description = {"KRA eTIMS: code lists, registered items, the printed receipt and a payload inspector.",
         "Register first with: fiscalctl device register --authority kra --pin P --branch 00 --serial S"},
     subcommands = {KraCommand.Codes.class, KraCommand.Items.class, KraCommand.SalePayload.class,
-        KraCommand.Receipt.class})
+        KraCommand.Receipt.class, KraCommand.Settings.class})
 final class KraCommand {
+
+  /** {@code fiscalctl kra settings [set NAME=VALUE...]}. */
+  @Command(name = "settings", mixinStandardHelpOptions = true,
+      description = {"Show the KRA settings a technician may change after registration, or change some with 'set'.",
+          "Each change is journalled (CONFIGURATION_CHANGED, old and new value). Stop the daemon first.",
+          "PIN, branch, serial, environment, transport and URLs are not settings: register again to change them.",
+          "", "Examples:", "  fiscalctl kra settings",
+          "  fiscalctl kra settings set signatureWaitMillis=5000 provisionalSlip=true"})
+  static final class Settings extends BaseCommand {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "set", description = "Change the settings that follow.")
+    String action;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "NAME=VALUE", description = "A setting and its new value.")
+    List<String> assignments = new ArrayList<>();
+
+    @Override
+    int run() {
+      initialisedDataDirectory();
+      if (action != null && !"set".equals(action)) {
+        throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "kra settings takes 'set NAME=VALUE...' or nothing, got '"
+            + action + "'");
+      }
+      Map<String, String> changes = new LinkedHashMap<>();
+      for (String a : assignments) {
+        int eq = a.indexOf('=');
+        if (eq <= 0 || changes.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim()) != null) {
+          throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "give each setting once as NAME=VALUE, got '" + a + "'");
+        }
+      }
+      if (action == null && !changes.isEmpty()) {
+        throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "to change settings say 'set': fiscalctl kra settings set "
+            + String.join(" ", assignments));
+      }
+      try (Agent agent = openAgent()) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        StringBuilder text = new StringBuilder();
+        if (action != null) {
+          Map<String, Map<String, Object>> changed = KraSettings.apply(agent, changes, Clock.systemUTC());
+          view.put("changed", changed);
+          changed.forEach((name, fromTo) -> text.append("changed ").append(name).append(": ")
+              .append(fromTo.get("from")).append(" -> ").append(fromTo.get("to")).append('\n'));
+          if (changed.isEmpty()) {
+            text.append("nothing changed (the settings already have these values)\n");
+          }
+        }
+        try (Connection c = agent.newStateConnection()) {
+          Map<String, Object> settings = KraSettings.show(KraState.requireConfig(c));
+          view.put("settings", settings);
+          settings.forEach((name, value) -> text.append(String.format("%-20s %-8s %s%n", name, value,
+              KraSettings.CHANGEABLE.get(name))));
+        }
+        result(view, text.toString().stripTrailing());
+      } catch (java.sql.SQLException e) {
+        throw new FiscalException(ErrorCode.STORAGE_ERROR, "cannot close the state connection: " + e.getMessage());
+      }
+      return 0;
+    }
+  }
 
   /** {@code fiscalctl kra codes [refresh]}. */
   @Command(name = "codes", mixinStandardHelpOptions = true,
