@@ -54,6 +54,13 @@ class ZimraOfflineCliTest {
     sim.close();
   }
 
+  long journalEntries() throws Exception {
+    try (java.sql.Connection c = io.fiscald.store.Database.openReadOnly(data.resolve("fiscald.db"));
+        java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM journal")) {
+      return rs.getLong(1);
+    }
+  }
+
   void sellAndClose(int receipts) throws Exception {
     Cli.run("--data-dir", data.toString(), "day", "open").ok();
     Path sale = tmp.resolve("sale.json");
@@ -63,6 +70,18 @@ class ZimraOfflineCliTest {
     Cli.run("--data-dir", data.toString(), "receipt", "issue", "--file", sale.toString(), "--repeat",
         Integer.toString(receipts)).ok();
     Cli.run("--data-dir", data.toString(), "day", "close").ok();
+  }
+
+  @Test
+  void acceptDayRefusesADayFdmsDidNotRefuseWithFile04AndJournalsNothing() throws Exception {
+    sellAndClose(1);
+    long entries = journalEntries();
+    Cli.run("--data-dir", data.toString(), "--json", "zimra", "accept-day", "--day", "1", "--reason",
+        "uploaded on the portal").error(2, "INVALID_ARGUMENT");
+    Cli.run("--data-dir", data.toString(), "--json", "zimra", "accept-day", "--day", "1").error(2, "INVALID_ARGUMENT");
+    assertThat(journalEntries()).isEqualTo(entries);
+    assertThat(Cli.run("--data-dir", data.toString(), "--json", "sync", "--once").ok().json().get("pending").asInt())
+        .isZero();
   }
 
   @Test

@@ -12,6 +12,8 @@ public final class JournalKind {
   public static final String CERTIFICATE_CHANGED = "CERTIFICATE_CHANGED";
   public static final String ENVIRONMENT_SWITCHED = "ENVIRONMENT_SWITCHED";
   public static final String CONFIGURATION_CHANGED = "CONFIGURATION_CHANGED";
+  /** A technician declared a day the authority had closed by other means (a portal upload) accepted. */
+  public static final String AUTHORITY_DAY_ACCEPTED = "AUTHORITY_DAY_ACCEPTED";
 
   private JournalKind() {}
 }

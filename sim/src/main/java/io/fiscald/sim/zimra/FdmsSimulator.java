@@ -386,6 +386,14 @@ public final class FdmsSimulator implements AutoCloseable {
     return faults;
   }
 
+  /**
+   * Uploads a day file (Base64, as submitFile takes it) on the self-service portal: processed like submitFile,
+   * but absent from the device's file list, so the device's own upload of that day later gets FILE04.
+   */
+  public String uploadOnPortal(int deviceID, String base64File) {
+    return service.uploadOnPortal(deviceID, base64File);
+  }
+
   /** One fiscal day of a device, if opened on the simulator. */
   public Optional<FdmsDayView> day(int deviceID, int fiscalDayNo) {
     return days(deviceID).stream().filter(d -> d.fiscalDayNo() == fiscalDayNo).findFirst();

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class ZimraFileSync {
   /** {@code authority_state} key of the offline file progress. */
   public static final String STATE = "offlineFiles";
+  /** FDMS's answer to an upload for a day it has already closed. */
+  public static final String CLOSED_ELSEWHERE = "FILE04";
   private static final Logger log = LoggerFactory.getLogger(ZimraFileSync.class);
   // sheet §15 [conflict]: SPEC and SWAGGER name the file states differently; both are accepted
   private static final Set<String> SUCCESS = Set.of("FileProcessingIsSuccessful", "CompleteSuccessful");
@@ -180,7 +182,7 @@ public final class ZimraFileSync {
       answer = client.submitFile(p.base64());
     } catch (FiscalException e) {
       Object code = e.details().get("zimraCode");
-      if (e.code() == ErrorCode.AUTHORITY_REFUSED && "FILE04".equals(code) && reconcile(off, f)) {
+      if (e.code() == ErrorCode.AUTHORITY_REFUSED && CLOSED_ELSEWHERE.equals(code) && reconcile(off, f)) {
         return poll(off, f, sync); // an earlier upload of this very file closed the day
       }
       if (e.code() == ErrorCode.AUTHORITY_REFUSED || e.code() == ErrorCode.INVALID_FIELD) {
@@ -274,15 +276,19 @@ public final class ZimraFileSync {
 
   /** Every file of the day is processed: the day is closed on FDMS. */
   private ZimraSync.Step accepted(Map<String, Object> off, Map<String, Object> sync, long dayNo) {
+    markAccepted(off, sync, dayNo);
+    online(sync);
+    log.info("FDMS accepted offline day {}", dayNo);
+    return ZimraSync.Step.PROGRESS;
+  }
+
+  private void markAccepted(Map<String, Object> off, Map<String, Object> sync, long dayNo) {
     off.put("acceptedDay", dayNo);
     off.put("lastAcceptedAt", now());
     save(off);
     sync.put("closedDay", dayNo);
     sync.put("serverDayStatus", "FiscalDayClosed");
     sync.put("closingErrorCode", null);
-    online(sync);
-    log.info("FDMS accepted offline day {}", dayNo);
-    return ZimraSync.Step.PROGRESS;
   }
 
   private ZimraSync.Step failed(Map<String, Object> off, Map<String, Object> f, Map<String, Object> sync,
@@ -297,8 +303,11 @@ public final class ZimraFileSync {
           + " of day " + off.get("dayNo") + ": " + r.get("validationErrors"));
     }
     sync.put("closingErrorCode", code);
-    sync.put("blockedReason", "FDMS could not process offline file " + f.get("fileSequence") + " of fiscal day "
-        + off.get("dayNo") + " (" + code + "); fix the cause, then fiscalctl sync --retry-rejected");
+    sync.put("blockedReason", CLOSED_ELSEWHERE.equals(code)
+        ? "FDMS says fiscal day " + off.get("dayNo") + " is already closed (" + code + "), e.g. by an upload on its "
+            + "portal; check the portal, then fiscalctl zimra accept-day --day " + off.get("dayNo") + " --reason TEXT"
+        : "FDMS could not process offline file " + f.get("fileSequence") + " of fiscal day " + off.get("dayNo")
+            + " (" + code + "); fix the cause, then fiscalctl sync --retry-rejected");
     sync.put("lastError", ErrorCode.AUTHORITY_REFUSED + ": " + message);
     sync.put("lastContact", now());
     ZimraState.put(c, ZimraState.SYNC, sync, now());
@@ -324,6 +333,74 @@ public final class ZimraFileSync {
     off.put("errorCode", null);
     parts = null;
     save(off);
+  }
+
+  /** The offline upload state, refused unless {@code dayNo} is the day blocked by FILE04. */
+  public static Map<String, Object> requireClosedElsewhere(Connection c, long dayNo) {
+    Map<String, Object> off = ZimraState.map(c, STATE);
+    if (!CLOSED_ELSEWHERE.equals(off.get("errorCode")) || number(off, "dayNo") != dayNo) {
+      throw new FiscalException(ErrorCode.INVALID_ARGUMENT, "fiscal day " + dayNo + " is not blocked by "
+          + CLOSED_ELSEWHERE + " (FDMS saying the day is already closed); the offline upload stands at day "
+          + (off.containsKey("dayNo") ? number(off, "dayNo") : "none") + " with error " + off.get("errorCode")
+          + ". Only such a day can be accepted by hand; see fiscalctl sync for what blocks the queue",
+          Map.of("field", "day"));
+    }
+    return off;
+  }
+
+  /**
+   * The way out of FILE04 ("file sent for an already closed day"): FDMS closed {@code dayNo} by other means,
+   * a manual upload on its portal, so our upload is refused for good and the queue would stay blocked. On a
+   * technician's word, checked against what FDMS answered (the day's upload must have failed with FILE04),
+   * the day is taken as accepted: its waiting receipts leave the queue marked as accepted by hand with the
+   * reason, and the next closed day goes next. Needs no FDMS client. The caller journals the decision first.
+   *
+   * @return how many receipts left the queue
+   */
+  public int acceptClosedElsewhere(long dayNo, String reason) {
+    Map<String, Object> off = requireClosedElsewhere(c, dayNo);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("fiscalDayNo", dayNo);
+    answer.put("acceptedBy", "technician");
+    answer.put("reason", reason);
+    answer.put("zimraCode", CLOSED_ELSEWHERE);
+    String answerJson = CanonicalJson.write(answer);
+    try {
+      c.setAutoCommit(false); // the queue, the files and the day move together or not at all
+      List<long[]> rows = pendingRows(dayNo, 0, Long.MAX_VALUE);
+      for (long[] row : rows) {
+        Outbox.markSent(c, row[0], answerJson, now());
+      }
+      for (Map<String, Object> f : files(off)) {
+        if (!FileState.DONE.name().equals(f.get("state"))) {
+          f.put("state", FileState.DONE.name());
+          f.put("acceptedBy", "technician");
+        }
+      }
+      off.put("errorCode", null);
+      Map<String, Object> sync = ZimraState.map(c, ZimraState.SYNC);
+      sync.remove("blockedReason");
+      markAccepted(off, sync, dayNo);
+      ZimraState.put(c, ZimraState.SYNC, sync, now());
+      c.commit();
+      log.warn("fiscal day {} taken as accepted by a technician (FDMS closed it elsewhere: {}): {} receipt(s) left "
+          + "the queue", dayNo, CLOSED_ELSEWHERE, rows.size());
+      return rows.size();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e instanceof RuntimeException r ? r : new StoreException("cannot accept fiscal day " + dayNo + ": "
+          + e.getMessage(), e);
+    } finally {
+      try {
+        c.setAutoCommit(true);
+      } catch (SQLException e) {
+        log.warn("cannot restore autocommit on the state connection: {}", e.getMessage());
+      }
+    }
   }
 
   /** {@code invoiceWithValidationErrors} of a file row, as stored and shown. */

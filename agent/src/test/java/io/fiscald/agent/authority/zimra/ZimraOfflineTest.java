@@ -1,9 +1,11 @@
 package io.fiscald.agent.authority.zimra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fiscald.agent.Agent;
+import io.fiscald.agent.core.FiscalException;
 import io.fiscald.agent.core.FiscalReceipt;
 import io.fiscald.agent.core.Timestamps;
 import io.fiscald.agent.device.DataDirectory;
@@ -265,6 +267,73 @@ class ZimraOfflineTest {
     assertThat(sim.calls(FdmsRoute.SUBMITTED_FILE_LIST)).isPositive();
     assertThat(sim.day(DEVICE, 1).orElseThrow().status()).isEqualTo(FdmsDayView.Status.CLOSED);
     assertNoOnlineDayCalls();
+  }
+
+  @Test
+  void aDayFdmsClosedOnItsPortalIsAcceptedByATechnicianJournalledAndTheNextDayGoesThrough() throws Exception {
+    try (Agent agent = Agent.open(dir, TestDevice.ENV, clock);
+        Connection state = agent.newStateConnection()) {
+      day(agent, 2);
+      // refused: nothing blocks the queue yet
+      assertThatThrownBy(() -> ZimraDayAcceptance.accept(agent, 1, "portal", clock))
+          .isInstanceOf(FiscalException.class).hasMessageContaining("not blocked by FILE04");
+      // the technician exported day 1 and uploaded it on the FDMS portal; FDMS closed the day from that upload
+      ZimraSettings settings = ZimraState.requireSettings(state);
+      for (ZimraDayFile.Part p : ZimraDayFile.build(state, settings, DEVICE, 1, settings.offlineFileMaxBytes())) {
+        sim.uploadOnPortal(DEVICE, p.base64());
+      }
+      sim.awaitDayStatus(DEVICE, 1, FdmsDayView.Status.CLOSED, Duration.ofSeconds(30));
+
+      assertThat(drain(agent, state)).isEqualTo(ZimraSync.Step.BLOCKED);
+      assertThat(ZimraSync.status(state).closingErrorCode()).isEqualTo("FILE04");
+      assertThat(ZimraSync.status(state).blockedReason()).contains("zimra accept-day --day 1");
+      assertThat(drain(agent, state)).isEqualTo(ZimraSync.Step.BLOCKED);
+      assertThat(ZimraSync.status(state).pending()).isEqualTo(3);
+      long entries = journalCount(state);
+
+      // refused: another day, no reason
+      assertThatThrownBy(() -> ZimraDayAcceptance.accept(agent, 2, "portal", clock))
+          .isInstanceOf(FiscalException.class).hasMessageContaining("day 2 is not blocked");
+      assertThatThrownBy(() -> ZimraDayAcceptance.accept(agent, 1, " ", clock))
+          .isInstanceOf(FiscalException.class).hasMessageContaining("reason");
+      assertThat(journalCount(state)).isEqualTo(entries);
+      assertThat(ZimraSync.status(state).pending()).isEqualTo(3);
+
+      Map<String, Object> done = ZimraDayAcceptance.accept(agent, 1, "uploaded on the portal, ref 4471", clock);
+      assertThat(done.get("receipts")).isEqualTo(3);
+      assertThat(journalCount(state)).isEqualTo(entries + 1);
+      assertThat(lastJournalEntry(state)).startsWith("AUTHORITY_DAY_ACCEPTED").contains("ref 4471")
+          .contains("\"fiscalDayNo\":1");
+      ZimraSync.Status status = ZimraSync.status(state);
+      assertThat(status.pending()).isZero();
+      assertThat(status.blockedReason()).isNull();
+      assertThat(status.closedDayOnServer()).isEqualTo(1);
+
+      day(agent, 1); // day 2 goes as usual
+      assertThat(drain(agent, state)).isEqualTo(ZimraSync.Step.IDLE);
+      assertThat(ZimraSync.status(state).closedDayOnServer()).isEqualTo(2);
+      assertThat(ZimraSync.status(state).pending()).isZero();
+      assertThat(io.fiscald.agent.audit.JournalAuditor.audit(state).ok()).isTrue();
+    }
+    assertThat(sim.day(DEVICE, 2).orElseThrow().status()).isEqualTo(FdmsDayView.Status.CLOSED);
+    assertThat(sim.calls(FdmsRoute.SUBMIT_FILE)).isEqualTo(2);
+    assertNoOnlineDayCalls();
+  }
+
+  static long journalCount(Connection c) throws Exception {
+    try (PreparedStatement st = c.prepareStatement("SELECT count(*) FROM journal");
+        java.sql.ResultSet rs = st.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static String lastJournalEntry(Connection c) throws Exception {
+    try (PreparedStatement st = c.prepareStatement("SELECT kind || ' ' || payload FROM journal ORDER BY seq DESC LIMIT 1");
+        java.sql.ResultSet rs = st.executeQuery()) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   static void setZReport(Connection c, String zReport) throws Exception {

@@ -1050,7 +1050,7 @@ public final class FdmsService {
     List<FileState> rows = new ArrayList<>();
     for (FileState f : ds.files) {
       LocalDateTime up = LocalDateTime.parse(f.fileUploadDate);
-      if ((q.get("operationid") == null || q.get("operationid").equals(f.operationID))
+      if (!f.viaPortal && (q.get("operationid") == null || q.get("operationid").equals(f.operationID))
           && (from == null || !up.isBefore(from)) && (till == null || !up.isAfter(till))) {
         rows.add(f);
       }
@@ -1100,6 +1100,23 @@ public final class FdmsService {
     ds.device = device;
     ds.deviceJson = DeviceCodec.toJson(device);
     changed();
+  }
+
+  /**
+   * A day file uploaded on the self-service portal instead of through submitFile: processed the same way (the
+   * day closes with its receipts), but it is not in the device's file list, so a later submitFile of the same
+   * day gets FILE04. Returns the portal upload's operationID.
+   */
+  public synchronized String uploadOnPortal(int deviceID, String base64File) {
+    DeviceState ds = state.devices.get(deviceID);
+    if (ds == null) {
+      throw new IllegalArgumentException("no device " + deviceID);
+    }
+    String op = newOperationID();
+    submitFile(new Call(FdmsRoute.SUBMIT_FILE, "POST", deviceID, h -> null, Map.of(),
+        base64File.getBytes(StandardCharsets.US_ASCII), "text/plain", null, "portal"), ds, op);
+    ds.files.get(ds.files.size() - 1).viaPortal = true;
+    return op;
   }
 
   public synchronized Optional<FdmsDevice> device(int deviceID) {

@@ -112,6 +112,8 @@ public final class State {
     public String fileProcessingStatus;
     public String fileProcessingError;
     public boolean hasFooter;
+    /** Uploaded on the portal, not through the API: absent from the device's file list. */
+    public boolean viaPortal;
     public String ipAddress;
     public JsonNode file;
     public List<ObjectNode> invoiceWithValidationErrors = new ArrayList<>();
