@@ -14,8 +14,10 @@ import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The signature strings of the ZIMRA sheet, rebuilt independently of the agent: the receipt device signature (§8),
@@ -157,7 +159,7 @@ public final class Signatures {
   /** Signs {@code s} with SHA256withRSA or SHA256withECDSA (DER), base64. */
   public static String sign(PrivateKey key, String s) {
     try {
-      Signature sig = Signature.getInstance(key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA");
+      Signature sig = instance(key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA");
       sig.initSign(key);
       sig.update(s.getBytes(StandardCharsets.UTF_8));
       return Base64.getEncoder().encodeToString(sig.sign());
@@ -188,7 +190,7 @@ public final class Signatures {
 
   private static boolean verifyWith(String alg, PublicKey key, byte[] data, byte[] sig) {
     try {
-      Signature v = Signature.getInstance(alg);
+      Signature v = instance(alg);
       v.initVerify(key);
       v.update(data);
       return v.verify(sig);
@@ -196,6 +198,19 @@ public final class Signatures {
       return false;
     }
   }
+
+  /** A Signature engine per algorithm and thread: looked up once, re-initialised per use (the provider search is not free). */
+  private static Signature instance(String alg) throws GeneralSecurityException {
+    Map<String, Signature> mine = ENGINES.get();
+    Signature s = mine.get(alg);
+    if (s == null) {
+      s = Signature.getInstance(alg);
+      mine.put(alg, s);
+    }
+    return s;
+  }
+
+  private static final ThreadLocal<Map<String, Signature>> ENGINES = ThreadLocal.withInitial(HashMap::new);
 
   private static String text(JsonNode n) {
     return n == null || n.isNull() ? null : n.asText();
