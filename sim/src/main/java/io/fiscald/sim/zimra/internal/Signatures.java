@@ -7,9 +7,12 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
+import java.security.Security;
 import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * The signature strings of the ZIMRA sheet, rebuilt independently of the agent: the receipt device signature (§8),
@@ -158,12 +162,13 @@ public final class Signatures {
 
   /** Signs {@code s} with SHA256withRSA or SHA256withECDSA (DER), base64. */
   public static String sign(PrivateKey key, String s) {
+    String alg = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
     try {
-      Signature sig = instance(key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA");
-      sig.initSign(key);
+      Signature sig = engine(alg, key, true);
       sig.update(s.getBytes(StandardCharsets.UTF_8));
-      return Base64.getEncoder().encodeToString(sig.sign());
-    } catch (GeneralSecurityException e) {
+      return Base64.getEncoder().encodeToString(sig.sign()); // sign() resets it for the next use
+    } catch (GeneralSecurityException | RuntimeException e) {
+      ENGINES.get().remove(new EngineKey(alg, key));
       throw new IllegalStateException("cannot sign with the FDMS key", e);
     }
   }
@@ -190,27 +195,55 @@ public final class Signatures {
 
   private static boolean verifyWith(String alg, PublicKey key, byte[] data, byte[] sig) {
     try {
-      Signature v = instance(alg);
-      v.initVerify(key);
+      Signature v = engine(alg, key, false);
       v.update(data);
-      return v.verify(sig);
+      return v.verify(sig); // verify() resets it for the next use
     } catch (GeneralSecurityException | RuntimeException e) {
+      ENGINES.get().remove(new EngineKey(alg, key)); // its state is unknown now
       return false;
     }
   }
 
-  /** A Signature engine per algorithm and thread: looked up once, re-initialised per use (the provider search is not free). */
-  private static Signature instance(String alg) throws GeneralSecurityException {
-    Map<String, Signature> mine = ENGINES.get();
-    Signature s = mine.get(alg);
+  /** Which engine: algorithm and key (keys compare by their encoding). */
+  private record EngineKey(String algorithm, Key key) {}
+
+  /** Engines kept per thread; a long-running simulator with many devices starts over past this many. */
+  private static final int MAX_ENGINES = 256;
+
+  private static final Provider BC = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) != null
+      ? Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) : new BouncyCastleProvider();
+
+  private static final ThreadLocal<Map<EngineKey, Signature>> ENGINES = ThreadLocal.withInitial(HashMap::new);
+
+  /**
+   * A Signature engine for {@code alg} initialised with {@code key}, kept per thread and reused: setting one
+   * up converts the key and, for ECDSA signing, precomputes the curve's fixed-point table, which would
+   * otherwise be redone for every receipt. ECDSA runs on BouncyCastle, whose P-256 arithmetic is several times
+   * faster than the JDK 17 provider's: the simulator checks and makes a signature per receipt and should not be
+   * what bounds a client's throughput.
+   */
+  private static Signature engine(String alg, Key key, boolean sign) throws GeneralSecurityException {
+    Map<EngineKey, Signature> mine = ENGINES.get();
+    EngineKey id = new EngineKey(alg, key);
+    Signature s = mine.get(id);
     if (s == null) {
-      s = Signature.getInstance(alg);
-      mine.put(alg, s);
+      s = switch (alg) {
+        case "SHA256withECDSA" -> Signature.getInstance(alg, BC);
+        case "SHA256withECDSAinP1363Format" -> Signature.getInstance("SHA256withPLAIN-ECDSA", BC);
+        default -> Signature.getInstance(alg);
+      };
+      if (sign) {
+        s.initSign((PrivateKey) key);
+      } else {
+        s.initVerify((PublicKey) key);
+      }
+      if (mine.size() >= MAX_ENGINES) {
+        mine.clear();
+      }
+      mine.put(id, s);
     }
     return s;
   }
-
-  private static final ThreadLocal<Map<String, Signature>> ENGINES = ThreadLocal.withInitial(HashMap::new);
 
   private static String text(JsonNode n) {
     return n == null || n.isNull() ? null : n.asText();
