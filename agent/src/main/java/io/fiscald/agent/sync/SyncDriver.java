@@ -30,8 +30,15 @@ interface SyncDriver extends AutoCloseable {
   /** An event for webhooks: {@code receipt.synced} or {@code receipt.rejected} with its data. */
   record Event(String type, Map<String, Object> data) {}
 
-  /** The outcome of one send, with the events it produced; {@code called} when the authority was contacted. */
-  record Outcome(Kind kind, boolean called, List<Event> events) {
+  /**
+   * The outcome of one send, with the events it produced; {@code called} when the authority was contacted;
+   * {@code accepted} how many messages the authority took (a pipelined run takes many before its outcome).
+   */
+  record Outcome(Kind kind, boolean called, List<Event> events, int accepted) {
+    Outcome(Kind kind, boolean called, List<Event> events) {
+      this(kind, called, events, kind == Kind.PROGRESS ? 1 : 0);
+    }
+
     static Outcome of(Kind kind, boolean called) {
       return new Outcome(kind, called, List.of());
     }

@@ -199,12 +199,14 @@ public final class SyncWorker implements AutoCloseable {
       SyncDriver.Outcome o = driver.sendOne();
       if (o.called()) {
         double seconds = (System.nanoTime() - started) / 1e9;
+        boolean failed = o.kind() == SyncDriver.Kind.REJECTED || o.kind() == SyncDriver.Kind.UNAVAILABLE;
+        // a pipelined run counts each message the authority took, and its closing failure, as an attempt
+        int calls = Math.max(1, o.accepted() + (failed ? 1 : 0));
         synchronized (this) {
-          attempts++;
+          attempts += calls;
           latencySum += seconds;
-          if (o.kind() == SyncDriver.Kind.PROGRESS) {
-            successes++;
-          } else if (o.kind() == SyncDriver.Kind.REJECTED || o.kind() == SyncDriver.Kind.UNAVAILABLE) {
+          successes += o.accepted();
+          if (failed) {
             failures++;
           }
         }

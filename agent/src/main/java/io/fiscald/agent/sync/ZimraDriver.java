@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ZimraDriver implements SyncDriver {
   private static final Logger log = LoggerFactory.getLogger(ZimraDriver.class);
+  /** Receipts per pipelined run: the worker publishes their events and refreshes status between runs. */
+  private static final int RUN_SIZE = 200;
 
   private final Agent agent;
   private final Connection c;
@@ -90,6 +92,10 @@ final class ZimraDriver implements SyncDriver {
       offline(e);
       return Outcome.of(Kind.UNAVAILABLE, false);
     }
+    ZimraSync.Run run = s.sendRun(RUN_SIZE, true);
+    if (run != null) {
+      return outcome(run);
+    }
     OutboxMessage head = Outbox.nextPending(c, ZimraState.AUTHORITY).orElse(null);
     ZimraSync.Step step = s.step(true);
     OutboxMessage after = head == null ? null : Outbox.get(c, head.id()).orElse(null);
@@ -107,6 +113,35 @@ final class ZimraDriver implements SyncDriver {
       case BACKOFF -> new Outcome(Kind.UNAVAILABLE, true, events);
       case WAITING -> new Outcome(Kind.WAITING, true, events);
       case BLOCKED -> new Outcome(e != null ? Kind.REJECTED : Kind.BLOCKED, e != null, events);
+    };
+  }
+
+  /** A pipelined run of receipts: an event for each row it settled and for the refused one that ended it. */
+  private Outcome outcome(ZimraSync.Run run) {
+    List<Event> events = new ArrayList<>();
+    OutboxMessage last = null;
+    for (long id : run.settled()) {
+      OutboxMessage row = Outbox.get(c, id).orElse(null);
+      SyncDriver.Event e = SyncEvents.of(authority(), row);
+      if (e != null) {
+        events.add(e);
+      }
+      last = row;
+    }
+    if (last != null) {
+      driftFrom(last);
+    }
+    SyncDriver.Event refused = run.failed() == null ? null
+        : SyncEvents.of(authority(), Outbox.get(c, run.failed()).orElse(null));
+    if (refused != null) {
+      events.add(refused);
+    }
+    int accepted = run.settled().size();
+    return switch (run.step()) {
+      case IDLE, PROGRESS -> new Outcome(Kind.PROGRESS, true, events, accepted);
+      case BACKOFF -> new Outcome(Kind.UNAVAILABLE, true, events, accepted);
+      case WAITING -> new Outcome(Kind.WAITING, true, events, accepted);
+      case BLOCKED -> new Outcome(refused != null ? Kind.REJECTED : Kind.BLOCKED, true, events, accepted);
     };
   }
 

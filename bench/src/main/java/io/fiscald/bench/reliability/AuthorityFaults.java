@@ -128,7 +128,10 @@ public final class AuthorityFaults {
           if (random.nextInt(2) == 0) {
             String fault = ZIMRA_FAULTS.get(random.nextInt(ZIMRA_FAULTS.size()));
             int fired = sim.faults().fired();
-            ZimraSync.Step step = zimraFault(sim, fault, () -> zimraRound(agent, state, clock, 1));
+            // the sync sends pipelined runs: the fault hits the first, second or third receipt of the round's run
+            int before = random.nextInt(3);
+            ZimraSync.Step step = zimraFault(sim, fault, before,
+                () -> zimraRound(agent, state, clock, before + 1 + random.nextInt(2)));
             if (sim.faults().fired() > fired || ("refused".equals(fault) && step == ZimraSync.Step.BACKOFF)) {
               injected.merge(fault, 1L, Long::sum);
             }
@@ -164,8 +167,12 @@ public final class AuthorityFaults {
     }
   }
 
-  private static ZimraSync.Step zimraFault(FdmsSimulator sim, String fault, Round round) throws Exception {
+  private static ZimraSync.Step zimraFault(FdmsSimulator sim, String fault, int passFirst, Round round)
+      throws Exception {
     var f = sim.faults();
+    if (passFirst > 0) {
+      f.passNext(FdmsRoute.SUBMIT_RECEIPT, passFirst);
+    }
     switch (fault) {
       case "refused" -> f.refuseConnections(true);
       case "http-500" -> f.failNext(FdmsRoute.SUBMIT_RECEIPT, 1, 500);

@@ -37,6 +37,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * function's path under them. State survives {@link EtimsFaults#refuseConnections(boolean)} but not {@link #close()}.
  */
 public final class EtimsSimulator implements AutoCloseable {
+  static {
+    // The JDK server writes a reply's headers and body separately; with Nagle on, the body waits for the
+    // client's delayed ACK (40 ms on Linux loopback) on every call. Read once, when the JDK server first
+    // loads, so it is set before any server is created; an explicit -Dsun.net.httpserver.nodelay=false wins.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final Options options;
   private final EtimsLedger ledger;
   private final EtimsFaults faults;

@@ -34,7 +34,7 @@ import java.util.function.Consumer;
 public final class FdmsFaults {
 
   /** What an armed call fault does. */
-  enum Kind { FAIL_STATUS, STALL_BEFORE, STALL_AFTER_COMMIT, DROP_AFTER_COMMIT, DUPLICATE }
+  enum Kind { PASS, FAIL_STATUS, STALL_BEFORE, STALL_AFTER_COMMIT, DROP_AFTER_COMMIT, DUPLICATE }
 
   /** One armed call fault as it fires. */
   record Fault(Kind kind, FdmsRoute route, int status, Duration stall) { }
@@ -59,6 +59,14 @@ public final class FdmsFaults {
 
   FdmsFaults(Consumer<Boolean> refuseSwitch) {
     this.refuseSwitch = refuseSwitch;
+  }
+
+  /**
+   * The next {@code calls} calls of {@code route} go through untouched before the faults armed after this one:
+   * {@code passNext(SUBMIT_RECEIPT, 3).failNext(SUBMIT_RECEIPT, 1, 500)} fails the fourth receipt of a run.
+   */
+  public FdmsFaults passNext(FdmsRoute route, int calls) {
+    return arm(new Fault(Kind.PASS, route, 0, null), calls);
   }
 
   /** The next {@code calls} calls of {@code route} answer {@code httpStatus} (e.g. 500 or 502) unprocessed. */
@@ -137,7 +145,7 @@ public final class FdmsFaults {
   public synchronized int pending() {
     int n = tlsFailures.get() + forcedCloseFailures.size();
     for (Armed a : armed) {
-      n += a.remaining;
+      n += a.fault.kind() == Kind.PASS ? 0 : a.remaining;
     }
     return n;
   }
@@ -168,6 +176,9 @@ public final class FdmsFaults {
       if (a.fault.route() == FdmsRoute.ANY || a.fault.route() == route) {
         if (--a.remaining <= 0) {
           it.remove();
+        }
+        if (a.fault.kind() == Kind.PASS) {
+          return null;
         }
         fired.incrementAndGet();
         return a.fault;

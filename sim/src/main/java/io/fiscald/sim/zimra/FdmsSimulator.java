@@ -211,11 +211,22 @@ public final class FdmsSimulator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FdmsSimulator.class);
 
+  static {
+    // The JDK server writes a reply's headers and body separately; with Nagle on, the body waits for the
+    // client's delayed ACK (40 ms on Linux loopback) on every call. Read once, when the JDK server first
+    // loads, so it is set before any server is created; an explicit -Dsun.net.httpserver.nodelay=false wins.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final Options options;
   private final FdmsFaults faults;
   private final Pki pki;
   private final FdmsService service;
   private final SSLContext serverContext;
+  /** The TLS parameters every connection gets, built once: building a context per handshake costs a PKCS#12 load. */
+  private final SSLParameters connectionParameters;
   private final ExecutorService executor;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final InetSocketAddress address;
@@ -234,7 +245,11 @@ public final class FdmsSimulator implements AutoCloseable {
         options.qrUrl, options.certificateValidity, options.closeDelay, options.futureTolerance,
         options.fileStatusNaming == FileStatusNaming.SPEC, options.maxFileBytes, options.stateFile);
     this.service = new FdmsService(cfg, pki, faults::holdingDayCloses, faults::takeForcedCloseFailure);
-    this.serverContext = new SwitchingContext(pki.serverContext(), pki.rogueServerContext(), faults);
+    SSLContext good = pki.serverContext();
+    this.serverContext = new SwitchingContext(good, pki.rogueServerContext(), faults);
+    this.connectionParameters = good.getDefaultSSLParameters();
+    // sheet §1: the client certificate is checked per route (401), so it is wanted, not required
+    this.connectionParameters.setWantClientAuth(true);
     this.executor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "fdms-sim-http");
       t.setDaemon(true);
@@ -262,10 +277,7 @@ public final class FdmsSimulator implements AutoCloseable {
     s.setHttpsConfigurator(new HttpsConfigurator(serverContext) {
       @Override
       public void configure(HttpsParameters params) {
-        SSLParameters p = pki.serverContext().getDefaultSSLParameters();
-        // sheet §1: the client certificate is checked per route (401), so it is wanted, not required
-        p.setWantClientAuth(true);
-        params.setSSLParameters(p);
+        params.setSSLParameters(connectionParameters);
       }
     });
     s.setExecutor(executor);

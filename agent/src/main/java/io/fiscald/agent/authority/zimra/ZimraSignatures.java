@@ -137,17 +137,29 @@ public final class ZimraSignatures {
 
   /** True if {@code signatureBase64} signs {@code signatureString} under {@code key}; ECDSA may be DER or raw. */
   public static boolean verify(PublicKey key, String signatureString, String signatureBase64) {
+    byte[] signature = signatureBytes(key, signatureBase64);
+    return signature != null && PublicKeys.verify(key, signatureString.getBytes(StandardCharsets.UTF_8), signature);
+  }
+
+  /** {@link #verify(PublicKey, String, String)} with a verifier kept for {@code key} (no engine set up per call). */
+  public static boolean verify(PublicKeys.Verifier verifier, PublicKey key, String signatureString,
+      String signatureBase64) {
+    byte[] signature = signatureBytes(key, signatureBase64);
+    return signature != null && verifier.verify(signatureString.getBytes(StandardCharsets.UTF_8), signature);
+  }
+
+  /** The signature as the verifier takes it (raw ECDSA r ‖ s turned into DER), or null if not Base64. */
+  private static byte[] signatureBytes(PublicKey key, String signatureBase64) {
     byte[] signature;
     try {
       signature = Base64.getDecoder().decode(signatureBase64);
     } catch (IllegalArgumentException e) {
-      return false;
+      return null;
     }
-    byte[] data = signatureString.getBytes(StandardCharsets.UTF_8);
     if (PublicKeys.algorithmOf(key) == KeyAlgorithm.EC_P256 && signature.length == 64) {
       signature = rawToDer(signature);
     }
-    return PublicKeys.verify(key, data, signature);
+    return signature;
   }
 
   /** An ECDSA DER signature as r ‖ s, each {@code size} bytes big-endian. */

@@ -1,23 +1,27 @@
 package io.fiscald.agent.authority.zimra;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fiscald.agent.authority.StateTransaction;
 import io.fiscald.agent.core.DayReport;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
 import io.fiscald.agent.core.FiscalReceipt;
 import io.fiscald.agent.core.ReceiptCodec;
 import io.fiscald.agent.core.Timestamps;
+import io.fiscald.hal.sign.PublicKeys;
 import io.fiscald.store.CanonicalJson;
 import io.fiscald.store.FiscalDayRecord;
 import io.fiscald.store.FiscalDays;
 import io.fiscald.store.Outbox;
 import io.fiscald.store.OutboxMessage;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +46,10 @@ public final class ZimraSync {
   public static final String SUBMIT_RECEIPT = "ZIMRA_SUBMIT_RECEIPT";
   private static final Logger log = LoggerFactory.getLogger(ZimraSync.class);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  /** Receipts read, decoded and handed to the sender at once: bounds the memory of a run. */
+  private static final int RUN_SIZE = 200;
+  /** Most answers settled in one commit; a commit usually takes whatever arrived during the one before. */
+  private static final int MAX_SETTLE_GROUP = 64;
 
   /** What one {@link #step} did. */
   public enum Step {
@@ -56,6 +64,12 @@ public final class ZimraSync {
     /** A refused message or a failed day close needs a technician; nothing more is sent. */
     BLOCKED
   }
+
+  /**
+   * What one {@link #sendRun} did: its last step (PROGRESS when every receipt of the run went through) and
+   * the outbox rows it settled, in order, and the row whose failure ended it, if any.
+   */
+  public record Run(Step step, List<Long> settled, Long failed) {}
 
   /**
    * What {@code status} shows about FDMS.
@@ -79,6 +93,9 @@ public final class ZimraSync {
   private final Duration closePollInterval;
   private final int closePollAttempts;
   private final ZimraFileSync files;
+  /** FDMS signing certificates by thumbprint key, and a verifier for each: parsed and initialised once. */
+  private final Map<String, X509Certificate> serverCertificates = new HashMap<>();
+  private final Map<String, PublicKeys.Verifier> verifiers = new HashMap<>();
 
   /**
    * @param c a state connection (Agent.newStateConnection()); never the fiscal core's writer
@@ -97,16 +114,113 @@ public final class ZimraSync {
         () -> refreshConfig(null));
   }
 
-  /** Runs steps until nothing is left or FDMS must be waited for; returns the last step. */
+  /**
+   * Runs steps until nothing is left or FDMS must be waited for; returns the last step. Receipts of the day
+   * FDMS has open go in runs ({@link #sendRun}); each receipt counts as one step.
+   */
   public Step drain(int maxSteps) {
     Step last = Step.IDLE;
-    for (int i = 0; i < maxSteps; i++) {
-      last = step(true);
+    int done = 0;
+    while (done < maxSteps) {
+      Run run = sendRun(maxSteps - done, true);
+      if (run == null) {
+        last = step(true);
+        done++;
+      } else {
+        last = run.step();
+        done += Math.max(1, run.settled().size());
+      }
       if (last != Step.PROGRESS) {
         return last;
       }
     }
     return last;
+  }
+
+  /**
+   * Sends the pending receipts of the fiscal day FDMS has open, up to {@code max}, pipelined: a sender
+   * thread submits them strictly in receiptGlobalNo order, one request in flight, while this thread verifies
+   * each answer's server signature and settles the answers that have arrived in one commit. The first
+   * failure ends the run after everything before it is settled, and is handled as {@link #step} would.
+   * Returns null when the head of the queue needs {@link #step} instead (day messages, a block, a back-off,
+   * Offline mode, nothing pending).
+   */
+  public Run sendRun(int max, boolean ignoreBackoff) {
+    Map<String, Object> state = ZimraState.map(c, ZimraState.SYNC);
+    if (state.get("blockedReason") != null || count(c, "REJECTED") > 0 || offlineMode(c)) {
+      return null;
+    }
+    long openedDay = number(state, "openedDay");
+    List<ReceiptSender.Item> items = new ArrayList<>();
+    for (OutboxMessage m : Outbox.pending(c, ZimraState.AUTHORITY, Math.min(max, RUN_SIZE))) {
+      if (!ignoreBackoff && m.nextAttemptAt() != null && clock.instant().isBefore(Instant.parse(m.nextAttemptAt()))) {
+        break;
+      }
+      FiscalReceipt receipt = ReceiptCodec.receipt(m.payload());
+      if (receipt.dayNo() > openedDay) {
+        break; // its day must be opened first (and the one before closed): step() does that
+      }
+      items.add(new ReceiptSender.Item(m, receipt));
+    }
+    if (items.isEmpty()) {
+      return null;
+    }
+    List<Long> settled = new ArrayList<>();
+    List<Settlement> group = new ArrayList<>();
+    try (ReceiptSender sender = new ReceiptSender(client, items)) {
+      while (true) {
+        ReceiptSender.Answer a = group.isEmpty() ? sender.take() : sender.poll();
+        if (a == null) {
+          settle(state, group, settled); // nothing more has arrived: commit while the next request is out
+          continue;
+        }
+        if (!a.end() && a.body() != null) {
+          group.add(settlement(a.item(), a.body()));
+          if (group.size() >= MAX_SETTLE_GROUP) {
+            settle(state, group, settled);
+          }
+          continue;
+        }
+        settle(state, group, settled);
+        if (a.end()) {
+          return new Run(Step.PROGRESS, settled, null);
+        }
+        if (a.error() != null) {
+          throw a.error();
+        }
+        return new Run(failed(state, a.failure(), a.item().message()), settled, a.item().message().id());
+      }
+    } catch (InterruptedException e) {
+      // stopping: what arrived is settled; the rest stays pending and is resent identically next time
+      Thread.currentThread().interrupt();
+      settle(state, group, settled);
+      return new Run(settled.isEmpty() ? Step.BACKOFF : Step.PROGRESS, settled, null);
+    }
+  }
+
+  /** An answer ready to be stored: the outbox row, the receipt's global number, FDMS's answer as stored JSON. */
+  private record Settlement(long messageId, long globalNo, String stored) {}
+
+  private Settlement settlement(ReceiptSender.Item item, JsonNode answer) {
+    return new Settlement(item.message().id(), item.receipt().globalNo(),
+        CanonicalJson.write(answerRecord(item.receipt(), answer)));
+  }
+
+  /** Marks the group's rows sent and the sync state online, in one commit (one fsync for many receipts). */
+  private void settle(Map<String, Object> state, List<Settlement> group, List<Long> settled) {
+    if (group.isEmpty()) {
+      return;
+    }
+    String now = now();
+    StateTransaction.run(c, "store FDMS answers", () -> {
+      for (Settlement s : group) {
+        Outbox.markSent(c, s.messageId(), s.stored(), now);
+      }
+      state.put("lastSentGlobalNo", group.get(group.size() - 1).globalNo());
+      online(state);
+    });
+    group.forEach(s -> settled.add(s.messageId()));
+    group.clear();
   }
 
   /**
@@ -207,6 +321,14 @@ public final class ZimraSync {
     } catch (FiscalException e) {
       return failed(state, e, m);
     }
+    Outbox.markSent(c, m.id(), CanonicalJson.write(answerRecord(receipt, answer)), now());
+    state.put("lastSentGlobalNo", receipt.globalNo());
+    online(state);
+    return Step.PROGRESS;
+  }
+
+  /** What is stored of FDMS's answer to a receipt, its server signature checked; alerts for flags and bad signatures. */
+  private Map<String, Object> answerRecord(FiscalReceipt receipt, JsonNode answer) {
     Map<String, Object> stored = new LinkedHashMap<>();
     stored.put("operationID", answer.path("operationID").asText(null));
     stored.put("receiptID", answer.path("receiptID").asLong());
@@ -228,10 +350,7 @@ public final class ZimraSync {
       log.warn("ALERT the FDMS signature on receipt {} does not verify with the FDMS certificate",
           receipt.receiptNumber());
     }
-    Outbox.markSent(c, m.id(), CanonicalJson.write(stored), now());
-    state.put("lastSentGlobalNo", receipt.globalNo());
-    online(state);
-    return Step.PROGRESS;
+    return stored;
   }
 
   private Step closeDay(Map<String, Object> state, FiscalDayRecord day) {
@@ -371,8 +490,10 @@ public final class ZimraSync {
     String string = ZimraSignatures.serverReceiptString(receipt.authorityFields().get(ZimraReceipts.SIGNATURE),
         answer.path("receiptID").asLong(), answer.path("serverDate").asText());
     try {
-      X509Certificate cert = serverCertificate(sig.path("certificateThumbprint").asText(null));
-      return ZimraSignatures.verify(cert.getPublicKey(), string, sig.get("signature").asText());
+      String thumbprint = sig.path("certificateThumbprint").asText(null);
+      PublicKey key = serverCertificate(thumbprint).getPublicKey();
+      PublicKeys.Verifier verifier = verifiers.computeIfAbsent(certificateKey(thumbprint), k -> PublicKeys.verifier(key));
+      return ZimraSignatures.verify(verifier, key, string, sig.get("signature").asText());
     } catch (FiscalException | IllegalArgumentException e) {
       log.warn("cannot check the FDMS receipt signature: {}", e.getMessage());
       return false;
@@ -381,8 +502,12 @@ public final class ZimraSync {
 
   /** The FDMS signing certificate by thumbprint, fetched once and kept in {@code authority_state}. */
   private X509Certificate serverCertificate(String thumbprint) {
+    String key = certificateKey(thumbprint);
+    X509Certificate parsed = serverCertificates.get(key);
+    if (parsed != null) {
+      return parsed;
+    }
     Map<String, Object> known = ZimraState.map(c, ZimraState.SERVER_CERTIFICATES);
-    String key = thumbprint == null ? "current" : thumbprint.toLowerCase(java.util.Locale.ROOT);
     Object pem = known.get(key);
     if (pem == null) {
       JsonNode answer = client.getServerCertificate(thumbprint);
@@ -392,7 +517,13 @@ public final class ZimraSync {
       known.put(key, first);
       ZimraState.put(c, ZimraState.SERVER_CERTIFICATES, known, now());
     }
-    return FdmsTls.certificates(pem.toString()).get(0);
+    X509Certificate cert = FdmsTls.certificates(pem.toString()).get(0);
+    serverCertificates.put(key, cert);
+    return cert;
+  }
+
+  private static String certificateKey(String thumbprint) {
+    return thumbprint == null ? "current" : thumbprint.toLowerCase(java.util.Locale.ROOT);
   }
 
   private void online(Map<String, Object> state) {

@@ -141,6 +141,43 @@ class ZimraEndToEndTest {
   }
 
   @Test
+  void aRunStoppedMidwaySettlesWhatWentBeforeAndResendsTheRestInOrder() throws Exception {
+    register();
+    try (Agent agent = Agent.open(dir, TestDevice.ENV, clock);
+        Connection state = agent.newStateConnection()) {
+      agent.core().openDay();
+      for (int i = 0; i < 6; i++) {
+        agent.core().issue(ZimraProfileTest.sale(ReceiptType.INVOICE, null, "1", "2.00", "2", "2.00"));
+      }
+      // the fourth receipt of the pipelined run fails: the three before it are settled, nothing after it is sent
+      sim.faults().passNext(FdmsRoute.SUBMIT_RECEIPT, 3).failNext(FdmsRoute.SUBMIT_RECEIPT, 1, 500);
+      assertThat(drain(agent, state)).isEqualTo(ZimraSync.Step.BACKOFF);
+      assertThat(sim.receipts(DEVICE, 1)).extracting(FdmsReceiptView::receiptGlobalNo).containsExactly(1, 2, 3);
+      assertThat(Outbox.pending(state, "zimra", 10)).extracting(m -> m.receiptId()).containsExactly(4L, 5L, 6L);
+      assertThat(Outbox.pending(state, "zimra", 10).get(0).attempts()).isEqualTo(1);
+      assertThat(ZimraSync.status(state).lastSentGlobalNo()).isEqualTo(3);
+
+      // FDMS commits the fifth but its answer is lost: it stays pending here and its identical resend is recognised
+      sim.faults().passNext(FdmsRoute.SUBMIT_RECEIPT, 1).dropAnswerNext(FdmsRoute.SUBMIT_RECEIPT, 1);
+      assertThat(drain(agent, state)).isEqualTo(ZimraSync.Step.BACKOFF);
+      assertThat(sim.receipts(DEVICE, 1)).extracting(FdmsReceiptView::receiptGlobalNo).containsExactly(1, 2, 3, 4, 5);
+      assertThat(Outbox.pending(state, "zimra", 10)).extracting(m -> m.receiptId()).containsExactly(5L, 6L);
+
+      agent.core().closeDay();
+      assertThat(drain(agent, state)).isEqualTo(ZimraSync.Step.IDLE);
+      assertThat(Outbox.pending(state, "zimra", 10)).isEmpty();
+      for (long id = 1; id <= 6; id++) {
+        String response = Outbox.latestForReceipt(state, id).orElseThrow().response();
+        assertThat(CanonicalJson.read(response).path("serverSignatureVerified").asBoolean()).isTrue();
+      }
+    }
+    assertThat(sim.receipts(DEVICE, 1)).extracting(FdmsReceiptView::receiptGlobalNo)
+        .containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(sim.receipts(DEVICE, 1)).allSatisfy(v -> assertThat(v.validationErrors()).isEmpty());
+    assertThat(sim.day(DEVICE, 1).orElseThrow().status()).isEqualTo(FdmsDayView.Status.CLOSED);
+  }
+
+  @Test
   void aRestartMidSyncSendsNothingTwiceAndSkipsNothing() throws Exception {
     register();
     try (Agent agent = Agent.open(dir, TestDevice.ENV, clock);

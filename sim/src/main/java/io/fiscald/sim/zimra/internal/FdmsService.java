@@ -613,6 +613,9 @@ public final class FdmsService {
 
   /** Sheet §14: Grey receipts are revalidated when the missing receipt arrives. */
   private void revalidateGreys(DeviceState ds, DayState day) {
+    if (day.receipts.stream().noneMatch(o -> o.has(GREY))) {
+      return; // the usual case: no copy and sort of the whole day per receipt
+    }
     List<ReceiptState> sorted = new ArrayList<>(day.receipts);
     sorted.sort((a, b) -> Integer.compare(a.receiptCounter, b.receiptCounter));
     for (ReceiptState o : sorted) {

@@ -7,15 +7,21 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
+import java.security.Security;
 import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * The signature strings of the ZIMRA sheet, rebuilt independently of the agent: the receipt device signature (§8),
@@ -156,12 +162,13 @@ public final class Signatures {
 
   /** Signs {@code s} with SHA256withRSA or SHA256withECDSA (DER), base64. */
   public static String sign(PrivateKey key, String s) {
+    String alg = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
     try {
-      Signature sig = Signature.getInstance(key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA");
-      sig.initSign(key);
+      Signature sig = engine(alg, key, true);
       sig.update(s.getBytes(StandardCharsets.UTF_8));
-      return Base64.getEncoder().encodeToString(sig.sign());
-    } catch (GeneralSecurityException e) {
+      return Base64.getEncoder().encodeToString(sig.sign()); // sign() resets it for the next use
+    } catch (GeneralSecurityException | RuntimeException e) {
+      ENGINES.get().remove(new EngineKey(alg, key));
       throw new IllegalStateException("cannot sign with the FDMS key", e);
     }
   }
@@ -188,13 +195,54 @@ public final class Signatures {
 
   private static boolean verifyWith(String alg, PublicKey key, byte[] data, byte[] sig) {
     try {
-      Signature v = Signature.getInstance(alg);
-      v.initVerify(key);
+      Signature v = engine(alg, key, false);
       v.update(data);
-      return v.verify(sig);
+      return v.verify(sig); // verify() resets it for the next use
     } catch (GeneralSecurityException | RuntimeException e) {
+      ENGINES.get().remove(new EngineKey(alg, key)); // its state is unknown now
       return false;
     }
+  }
+
+  /** Which engine: algorithm and key (keys compare by their encoding). */
+  private record EngineKey(String algorithm, Key key) {}
+
+  /** Engines kept per thread; a long-running simulator with many devices starts over past this many. */
+  private static final int MAX_ENGINES = 256;
+
+  private static final Provider BC = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) != null
+      ? Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) : new BouncyCastleProvider();
+
+  private static final ThreadLocal<Map<EngineKey, Signature>> ENGINES = ThreadLocal.withInitial(HashMap::new);
+
+  /**
+   * A Signature engine for {@code alg} initialised with {@code key}, kept per thread and reused: setting one
+   * up converts the key and, for ECDSA signing, precomputes the curve's fixed-point table, which would
+   * otherwise be redone for every receipt. ECDSA runs on BouncyCastle, whose P-256 arithmetic is several times
+   * faster than the JDK 17 provider's: the simulator checks and makes a signature per receipt and should not be
+   * what bounds a client's throughput.
+   */
+  private static Signature engine(String alg, Key key, boolean sign) throws GeneralSecurityException {
+    Map<EngineKey, Signature> mine = ENGINES.get();
+    EngineKey id = new EngineKey(alg, key);
+    Signature s = mine.get(id);
+    if (s == null) {
+      s = switch (alg) {
+        case "SHA256withECDSA" -> Signature.getInstance(alg, BC);
+        case "SHA256withECDSAinP1363Format" -> Signature.getInstance("SHA256withPLAIN-ECDSA", BC);
+        default -> Signature.getInstance(alg);
+      };
+      if (sign) {
+        s.initSign((PrivateKey) key);
+      } else {
+        s.initVerify((PublicKey) key);
+      }
+      if (mine.size() >= MAX_ENGINES) {
+        mine.clear();
+      }
+      mine.put(id, s);
+    }
+    return s;
   }
 
   private static String text(JsonNode n) {

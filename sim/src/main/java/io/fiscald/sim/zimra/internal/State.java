@@ -94,7 +94,12 @@ public final class State {
     public List<FdmsValidationError> validationErrors = new ArrayList<>();
 
     public boolean has(String colour) {
-      return validationErrors.stream().anyMatch(e -> e.validationErrorColor().equals(colour));
+      for (FdmsValidationError e : validationErrors) {
+        if (e.validationErrorColor().equals(colour)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 
