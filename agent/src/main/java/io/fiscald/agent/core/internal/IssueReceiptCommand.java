@@ -29,10 +29,13 @@ import java.util.Map;
 final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
   private final ReceiptRequest request;
   private final TaxedReceipt taxed;
+  private final ReceiptAssembler.Prepared prepared;
 
+  /** Runs on the caller's thread: everything that does not need the numbers is prepared here. */
   IssueReceiptCommand(ReceiptRequest request, TaxedReceipt taxed) {
     this.request = request;
     this.taxed = taxed;
+    this.prepared = ReceiptAssembler.prepare(request, taxed);
   }
 
   @Override
@@ -48,10 +51,10 @@ final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
     long dayCounter = s.dayCounter + 1;
     String issuedAt = WriteContext.format(now);
     FiscalReceipt draft = ReceiptAssembler.assemble(ctx.deviceId, ctx.profile.name(),
-        ctx.profile.receiptNumber(type, invoiceNo), request, taxed, s.day.dayNo(), dayCounter, globalNo,
+        ctx.profile.receiptNumber(type, invoiceNo), prepared, s.day.dayNo(), dayCounter, globalNo,
         invoiceNo, issuedAt, originalNumber, Map.of());
     FiscalReceipt receipt = ReceiptAssembler.withAuthorityFields(draft, ctx.profile.authorityFields(draft, ctx));
-    String body = ReceiptJson.write(receipt);
+    String body = ReceiptJson.write(receipt, prepared.json());
 
     PendingEntry entry = ctx.append(JournalKind.RECEIPT, issuedAt, body);
     long receiptId = Receipts.insert(ctx.connection, new ReceiptRecord(0, receipt.receiptNumber(), type.name(),

@@ -93,13 +93,61 @@ final class ReceiptJson {
   private ReceiptJson() {}
 
   static String write(FiscalReceipt receipt) {
+    return write(receipt, RECEIPT);
+  }
+
+  /**
+   * As {@link #write(FiscalReceipt)}, with the lines, taxes, payments and buyer taken as already
+   * written by {@link Parts#of} (on the caller's thread, before the receipt reached the writer).
+   */
+  static String write(FiscalReceipt receipt, Parts parts) {
+    return write(receipt, parts.receiptProps);
+  }
+
+  private static String write(FiscalReceipt receipt, List<Prop<FiscalReceipt>> props) {
     StringWriter out = new StringWriter(1024);
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      writeObject(g, receipt, RECEIPT);
+      writeObject(g, receipt, props);
     } catch (IOException e) {
       throw new StoreException("cannot encode receipt " + receipt.receiptNumber() + ": " + e.getMessage(), e);
     }
     return out.toString();
+  }
+
+  /**
+   * The JSON of the parts of a receipt that do not depend on its numbers or on the chain, made once
+   * per request off the writer thread; {@link #write(FiscalReceipt, Parts)} splices them in as they are.
+   */
+  static final class Parts {
+    private final List<Prop<FiscalReceipt>> receiptProps;
+
+    private Parts(List<Prop<FiscalReceipt>> receiptProps) {
+      this.receiptProps = receiptProps;
+    }
+
+    static Parts of(List<FiscalReceipt.Line> lines, List<FiscalReceipt.Tax> taxes, List<FiscalReceipt.Paid> payments,
+        Buyer buyer) {
+      Map<String, String> raw = Map.of("lines", fragment((g, none) -> writeArray(g, lines, LINE)),
+          "taxes", fragment((g, none) -> writeArray(g, taxes, TAX)),
+          "payments", fragment((g, none) -> writeArray(g, payments, PAID)),
+          "buyer", fragment((g, none) -> writeObject(g, buyer, BUYER)));
+      List<Prop<FiscalReceipt>> props = new ArrayList<>(RECEIPT.size());
+      for (Prop<FiscalReceipt> p : RECEIPT) {
+        String json = raw.get(p.name());
+        props.add(json == null ? p : prop(p.name(), (g, r) -> g.writeRawValue(json)));
+      }
+      return new Parts(props);
+    }
+
+    private static String fragment(Field<Void> part) {
+      StringWriter out = new StringWriter(512);
+      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        part.write(g, null);
+      } catch (IOException e) {
+        throw new StoreException("cannot encode receipt: " + e.getMessage(), e);
+      }
+      return out.toString();
+    }
   }
 
   private static <T> void writeObject(JsonGenerator g, T value, List<Prop<T>> props) throws IOException {
