@@ -98,7 +98,8 @@ final class ReceiptJson {
 
   /**
    * As {@link #write(FiscalReceipt)}, with the lines, taxes, payments and buyer taken as already
-   * written by {@link Parts#of} (on the caller's thread, before the receipt reached the writer).
+   * written by {@link Parts#of} (on the caller's thread, before the receipt reached the writer). The parts
+   * must be made from this receipt's own lines, taxes, payments and buyer (ReceiptAssembler does both).
    */
   static String write(FiscalReceipt receipt, Parts parts) {
     return write(receipt, parts.receiptProps);
