@@ -52,6 +52,9 @@ public final class Database {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.enforceForeignKeys(true);
     config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    // nobody reads getGeneratedKeys() (Sql.insert asks last_insert_rowid() itself); left on, the driver
+    // prepares, runs and finalizes one more statement after every INSERT
+    config.setGetGeneratedKeys(false);
     if (!readOnly) {
       config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);

@@ -43,7 +43,12 @@ public final class LocalProfile implements AuthorityProfile {
 
   @Override
   public String receiptNumber(ReceiptType type, long invoiceNo) {
-    return String.format("%s-%06d", type.numberPrefix(), invoiceNo);
+    // String.format("%s-%06d") without the Formatter: it was a tenth of the writer thread's Java samples
+    String digits = Long.toString(invoiceNo);
+    if (invoiceNo < 0 || digits.length() >= 6) {
+      return invoiceNo < 0 ? String.format("%s-%06d", type.numberPrefix(), invoiceNo) : type.numberPrefix() + "-" + digits;
+    }
+    return type.numberPrefix() + "-" + "000000".substring(digits.length()) + digits;
   }
 
   @Override

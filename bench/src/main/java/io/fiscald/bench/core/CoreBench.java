@@ -26,7 +26,7 @@ public final class CoreBench {
 
   public record Result(int receipts, int concurrency, double seconds, double receiptsPerSecond, double p50Millis,
       double p99Millis, double p999Millis, double maxMillis, long commits, double receiptsPerCommit,
-      int signingThreads, Ceilings.Result ceilings, Double ratioToSigningCeiling,
+      int signingThreads, double cpuMicrosPerReceipt, double writerCpuMicrosPerReceipt, Ceilings.Result ceilings, Double ratioToSigningCeiling,
       Double ratioToSigningCeilingAllCores, Double ratioToDurableCommitCeiling, Machine machine) {
     public Figures figures() {
       Figures f = new Figures("Fiscal core: " + receipts + " receipts, " + concurrency + " concurrent (durable)")
@@ -37,7 +37,9 @@ public final class CoreBench {
           .row("latency max", maxMillis, "ms")
           .row("commits", commits, "")
           .row("receipts per commit", receiptsPerCommit, "")
-          .row("signing threads", signingThreads, "");
+          .row("signing threads", signingThreads, "")
+          .row("CPU per receipt (process)", cpuMicrosPerReceipt, "us")
+          .row("CPU per receipt (fiscal-writer)", writerCpuMicrosPerReceipt, "us");
       if (ceilings != null) {
         f.row("signing ceiling (1 thread)", ceilings.signsPerSecond(), "signatures/s")
             .row("signing ceiling (" + ceilings.cores() + " threads)", ceilings.signsPerSecondAllCores(),
@@ -66,15 +68,18 @@ public final class CoreBench {
       issue(core, request, s.warmup(), s.concurrency(), null);
       long commitsBefore = core.commits();
       Histogram latencies = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
+      CpuClock cpu = CpuClock.start();
       long start = System.nanoTime();
       issue(core, request, s.receipts(), s.concurrency(), latencies);
       double seconds = (System.nanoTime() - start) / 1e9;
+      CpuClock.Used used = cpu.stop();
       long commits = core.commits() - commitsBefore;
       double rate = s.receipts() / seconds;
       return new Result(s.receipts(), s.concurrency(), seconds, rate, millis(latencies.getValueAtPercentile(50)),
           millis(latencies.getValueAtPercentile(99)), millis(latencies.getValueAtPercentile(99.9)),
           millis(latencies.getMaxValue()), commits, s.receipts() / (double) Math.max(1, commits),
-          io.fiscald.agent.core.FiscalCore.signingThreads(),
+          io.fiscald.agent.core.FiscalCore.signingThreads(), round(used.processNanos() / 1e3 / s.receipts()),
+          round(used.writerNanos() / 1e3 / s.receipts()),
           ceilings, ceilings == null ? null : round(rate / ceilings.signsPerSecond()),
           ceilings == null ? null : round(rate / ceilings.signsPerSecondAllCores()),
           ceilings == null ? null : round(rate / ceilings.durableCommitsPerSecond()), Machine.now());

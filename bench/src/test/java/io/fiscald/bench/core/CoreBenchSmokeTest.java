@@ -29,6 +29,8 @@ class CoreBenchSmokeTest {
     assertThat(r.receiptsPerCommit()).isEqualTo(60.0 / r.commits());
     assertThat(r.ratioToSigningCeiling()).isPositive();
     assertThat(r.ratioToDurableCommitCeiling()).isPositive();
+    assertThat(r.writerCpuMicrosPerReceipt()).as("the writer thread is found and measured").isPositive()
+        .isLessThanOrEqualTo(r.cpuMicrosPerReceipt());
     try (Connection c = Database.openReadOnly(tmp.resolve("data").resolve(Database.FILE_NAME))) {
       assertThat(Receipts.count(c)).as("warm-up and timed receipts are committed").isEqualTo(80);
       assertThat(JournalAuditor.audit(c).ok()).isTrue();

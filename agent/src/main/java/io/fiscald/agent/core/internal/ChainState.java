@@ -11,6 +11,7 @@ import io.fiscald.store.FiscalDays;
 import io.fiscald.store.Journal;
 import io.fiscald.store.JournalEntry;
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -28,6 +29,8 @@ final class ChainState {
   FiscalDayRecord day; // latest day, open or closed; null before the first
   long dayCounter;
   FiscalReceipt lastReceiptOfDay; // null before the day's first receipt
+  private FiscalDayRecord parsedDay; // the day whose opening time was last parsed (a cache, not state)
+  private Instant parsedOpenedAt;
 
   static ChainState load(Connection c) {
     ChainState s = new ChainState();
@@ -62,6 +65,15 @@ final class ChainState {
     day = from.day;
     dayCounter = from.dayCounter;
     lastReceiptOfDay = from.lastReceiptOfDay;
+  }
+
+  /** When the current day opened, parsed once per day rather than once per receipt. */
+  Instant dayOpenedAt() {
+    if (parsedDay != day) {
+      parsedOpenedAt = Instant.parse(day.openedAt());
+      parsedDay = day;
+    }
+    return parsedOpenedAt;
   }
 
   boolean dayOpen() {

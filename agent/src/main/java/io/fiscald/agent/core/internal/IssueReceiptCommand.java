@@ -12,8 +12,6 @@ import io.fiscald.agent.receipt.ReceiptRequest;
 import io.fiscald.agent.receipt.ReceiptType;
 import io.fiscald.agent.tax.Money;
 import io.fiscald.agent.tax.TaxedReceipt;
-import io.fiscald.store.CanonicalJson;
-import io.fiscald.store.Counters;
 import io.fiscald.store.JournalEntry;
 import io.fiscald.store.Outbox;
 import io.fiscald.store.PrintJobs;
@@ -31,10 +29,13 @@ import java.util.Map;
 final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
   private final ReceiptRequest request;
   private final TaxedReceipt taxed;
+  private final ReceiptAssembler.Prepared prepared;
 
+  /** Runs on the caller's thread: everything that does not need the numbers is prepared here. */
   IssueReceiptCommand(ReceiptRequest request, TaxedReceipt taxed) {
     this.request = request;
     this.taxed = taxed;
+    this.prepared = ReceiptAssembler.prepare(request, taxed);
   }
 
   @Override
@@ -50,10 +51,10 @@ final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
     long dayCounter = s.dayCounter + 1;
     String issuedAt = WriteContext.format(now);
     FiscalReceipt draft = ReceiptAssembler.assemble(ctx.deviceId, ctx.profile.name(),
-        ctx.profile.receiptNumber(type, invoiceNo), request, taxed, s.day.dayNo(), dayCounter, globalNo,
+        ctx.profile.receiptNumber(type, invoiceNo), prepared, s.day.dayNo(), dayCounter, globalNo,
         invoiceNo, issuedAt, originalNumber, Map.of());
     FiscalReceipt receipt = ReceiptAssembler.withAuthorityFields(draft, ctx.profile.authorityFields(draft, ctx));
-    String body = CanonicalJson.write(receipt);
+    String body = ReceiptJson.write(receipt, prepared.json());
 
     PendingEntry entry = ctx.append(JournalKind.RECEIPT, issuedAt, body);
     long receiptId = Receipts.insert(ctx.connection, new ReceiptRecord(0, receipt.receiptNumber(), type.name(),
@@ -62,8 +63,7 @@ final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
     ctx.profile.outboxMessageType(receipt).ifPresent(messageType -> Outbox.enqueue(ctx.connection, receiptId,
         entry.seq(), ctx.profile.name(), messageType, body, issuedAt));
     PrintJobs.enqueue(ctx.connection, receiptId, 0, issuedAt);
-    Counters.set(ctx.connection, Counters.GLOBAL_NO, globalNo);
-    Counters.set(ctx.connection, Counters.invoiceCounter(type.name()), invoiceNo);
+    ctx.countersAdvanced(type); // written once per batch, before COMMIT
 
     s.globalNo = globalNo;
     s.invoiceNo.put(type, invoiceNo);
@@ -82,7 +82,7 @@ final class IssueReceiptCommand extends WriteCommand<IssuedReceipt> {
           "no fiscal day is open; open one first (fiscalctl day open, or POST /v1/day/open)",
           s.day == null ? Map.of() : Map.of("lastDayNo", s.day.dayNo()));
     }
-    Duration open = Duration.between(Instant.parse(s.day.openedAt()), now);
+    Duration open = Duration.between(s.dayOpenedAt(), now);
     Duration limit = Duration.ofHours(ctx.settings.maxDayHours());
     if (open.compareTo(limit) > 0) {
       throw new FiscalException(ErrorCode.DAY_TOO_LONG, String.format(

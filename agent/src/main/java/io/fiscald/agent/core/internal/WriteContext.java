@@ -14,7 +14,11 @@ import io.fiscald.store.JournalEntry;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
+import io.fiscald.agent.receipt.ReceiptType;
+import io.fiscald.store.Counters;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -30,6 +34,7 @@ final class WriteContext implements AuthorityContext {
   private final Clock clock;
   private final Executor signers; // null: every entry is signed on the writer as it is appended
   private final List<PendingEntry> pending = new ArrayList<>();
+  private final Set<ReceiptType> advancedCounters = EnumSet.noneOf(ReceiptType.class);
   private boolean signInline;
 
   WriteContext(Connection connection, ChainState state, DeviceRecord device, DeviceSettings settings,
@@ -116,9 +121,25 @@ final class WriteContext implements AuthorityContext {
     return signed;
   }
 
-  /** Writes the batch's signatures and the chain head, then starts the next batch afresh. */
+  /**
+   * Notes that a receipt of {@code type} advanced the global and that type's invoice counter; {@link
+   * #writePending} stores them once per batch from the in-memory state, which a refused command has
+   * already restored, so the rows always hold the numbers of the last receipt that stays.
+   */
+  void countersAdvanced(ReceiptType type) {
+    advancedCounters.add(type);
+  }
+
+  /** Writes the batch's signatures, the chain head and the counters, then starts the next batch afresh. */
   void writePending(List<JournalEntry> signed) {
     Journal.completeSignatures(connection, signed);
+    if (!advancedCounters.isEmpty()) {
+      Counters.set(connection, Counters.GLOBAL_NO, state.globalNo);
+      for (ReceiptType type : advancedCounters) {
+        Counters.set(connection, Counters.invoiceCounter(type.name()), state.invoiceNo.get(type));
+      }
+      advancedCounters.clear();
+    }
     pending.clear();
   }
 }
