@@ -16,11 +16,19 @@ import java.util.Base64;
  */
 public final class ChainVerifier {
   private final PublicKey publicKey;
-  private long expectedSeq = 1;
-  private byte[] prevHash = ChainHash.genesis();
+  private PublicKeys.Verifier verifier; // made on first use: one initialised Signature for the whole chain
+  private long expectedSeq;
+  private byte[] prevHash;
 
   public ChainVerifier(PublicKey publicKey) {
+    this(publicKey, 1, ChainHash.genesis());
+  }
+
+  /** Picks the chain up at {@code nextSeq}, whose prev_hash must be {@code prevHash}. */
+  ChainVerifier(PublicKey publicKey, long nextSeq, byte[] prevHash) {
     this.publicKey = publicKey;
+    this.expectedSeq = nextSeq;
+    this.prevHash = prevHash.clone();
   }
 
   /** Checks the next entry; returns the problem, or null when it is a valid next link. */
@@ -60,7 +68,7 @@ public final class ChainVerifier {
     if (!e.hashMatches()) {
       return new AuditFinding(e.seq(), "hash does not match the entry's contents (kind, time or payload edited)");
     }
-    if (checkSignature && !PublicKeys.verify(publicKey, e.hash(), e.signature())) {
+    if (checkSignature && !verifier().verify(e.hash(), e.signature())) {
       return new AuditFinding(e.seq(), "signature does not verify with the device's public key");
     }
     if (e.seq() == 1) {
@@ -72,6 +80,13 @@ public final class ChainVerifier {
     expectedSeq++;
     prevHash = e.hash();
     return null;
+  }
+
+  private PublicKeys.Verifier verifier() {
+    if (verifier == null) {
+      verifier = PublicKeys.verifier(publicKey);
+    }
+    return verifier;
   }
 
   /** The first entry must introduce exactly the key everything is verified with. */

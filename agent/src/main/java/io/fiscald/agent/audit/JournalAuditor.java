@@ -1,31 +1,26 @@
 package io.fiscald.agent.audit;
 
-import io.fiscald.agent.core.DayReport;
-import io.fiscald.agent.core.DayReports;
 import io.fiscald.agent.core.FiscalReceipt;
 import io.fiscald.agent.core.JournalKind;
 import io.fiscald.agent.core.ReceiptCodec;
-import io.fiscald.agent.receipt.ReceiptType;
+import io.fiscald.hal.sign.KeyAlgorithm;
 import io.fiscald.hal.sign.PublicKeys;
-import io.fiscald.store.CanonicalJson;
-import io.fiscald.store.Counters;
+import io.fiscald.store.ChainHash;
+import io.fiscald.store.Database;
 import io.fiscald.store.DeviceRecord;
 import io.fiscald.store.Devices;
-import io.fiscald.store.FiscalDayRecord;
-import io.fiscald.store.FiscalDays;
 import io.fiscald.store.Journal;
 import io.fiscald.store.JournalEntry;
 import io.fiscald.store.ReceiptRecord;
 import io.fiscald.store.Receipts;
 import io.fiscald.store.StatementCache;
 import io.fiscald.store.StoreException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
 import java.sql.Connection;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 
 /**
@@ -33,95 +28,126 @@ import java.util.Optional;
  * checks that the receipts, days and counters tables say exactly what the journal says. Stops at
  * the first mismatch and names the journal {@code seq} it concerns.
  *
- * <p>The chain is followed in order on the caller's thread while the signatures, which do not depend
- * on each other, are verified on all cores. Should any signature fail, the audit is run again
- * sequentially, so the finding (and the counts) are exactly what a one-thread audit reports.
+ * <p>The journal is cut into ranges of seqs checked on all cores at once ({@link ChunkScan}: links,
+ * hashes, signatures, receipts rows), while the caller's thread joins the ranges in order (each starts
+ * where the one before ended) and carries the numbering and the day totals across them. The moment
+ * a range does not pass, the audit goes on from that range's first entry the plain way, one entry
+ * after the other ({@link #walk}), so the finding and the counts are exactly those of a one-thread
+ * audit of the whole journal.
  */
 public final class JournalAuditor {
+  /** Below this many entries the P-256 tables cost more than they save. */
+  private static final long TABLES_FROM_ENTRIES = 2_000;
+  private static final long MAX_CHUNK = 8_192;
+
   private final Connection c;
-  private final ChainVerifier chain;
-  private final ParallelSignatureCheck signatures; // null: signatures checked in order by the chain
-  private boolean signatureFailed;
-  private final List<FiscalReceipt> dayReceipts = new ArrayList<>();
-  private final Map<ReceiptType, Long> lastInvoiceNo = new EnumMap<>(ReceiptType.class);
-  private long receipts;
-  private long lastGlobalNo;
-  private long lastDayNo;
-  private long lastDayCounter;
-  private long openDayNo = -1;
-  private String openDayOpenedAt;
-
   private final DeviceRecord device;
+  private final PublicKey key;
 
-  private JournalAuditor(Connection c, DeviceRecord device, ParallelSignatureCheck signatures) {
+  private JournalAuditor(Connection c, DeviceRecord device) {
     this.c = c;
     this.device = device;
-    this.chain = new ChainVerifier(PublicKeys.fromDer(device.publicKey()));
-    this.signatures = signatures;
+    this.key = PublicKeys.fromDer(device.publicKey());
   }
 
   public static AuditReport audit(Connection c) {
     return audit(c, Runtime.getRuntime().availableProcessors());
   }
 
-  /** The audit with {@code threads} signature verifiers (1: everything in order on the caller's thread). */
+  /** The audit on {@code threads} threads (1: everything on the caller's thread). */
   public static AuditReport audit(Connection c, int threads) {
     DeviceRecord device = Devices.find(c).orElseThrow(() -> new StoreException("no device in this database"));
-    // the per-entry lookups run a million times: prepare them once
-    try (StatementCache statements = StatementCache.on(c, 16)) {
-      if (threads > 1) {
-        try (ParallelSignatureCheck check = new ParallelSignatureCheck(PublicKeys.fromDer(device.publicKey()),
-            threads)) {
-          JournalAuditor parallel = new JournalAuditor(statements.connection(), device, check);
-          AuditReport report = parallel.run();
-          if (!parallel.signatureFailed) {
-            return report;
-          }
-        }
-      }
-      return new JournalAuditor(statements.connection(), device, null).run();
+    // the per-entry lookups of the one-entry-at-a-time audit run a million times: prepare them once
+    try (StatementCache statements = StatementCache.on(c, 16);
+        ReadSnapshot snapshot = ReadSnapshot.begin(c)) {
+      return new JournalAuditor(statements.connection(), device).run(Math.max(1, threads));
     }
   }
 
-  private AuditReport run() {
+  /** The audit one entry after the other from the start, the reference the ranged audit must agree with. */
+  static AuditReport auditSequentially(Connection c) {
+    DeviceRecord device = Devices.find(c).orElseThrow(() -> new StoreException("no device in this database"));
+    try (StatementCache statements = StatementCache.on(c, 16)) {
+      JournalAuditor auditor = new JournalAuditor(statements.connection(), device);
+      return auditor.walk(1, ChainHash.genesis(), new AuditState(device));
+    }
+  }
+
+  private AuditReport run(int threads) {
+    long lastSeq = lastSeq();
+    Path file = threads > 1 ? databaseFile() : null;
+    int workers = file == null ? 1 : threads;
+    long chunk = Math.max(1, Math.min(MAX_CHUNK, ceilDiv(lastSeq, workers * 8L)));
+    int chunks = (int) ceilDiv(lastSeq, chunk);
+    P256Tables tables = lastSeq >= TABLES_FROM_ENTRIES && PublicKeys.algorithmOf(key) == KeyAlgorithm.EC_P256
+        ? P256Tables.of((ECPublicKey) key) : null;
+
+    AuditState state = new AuditState(device);
+    byte[] lastHash = ChainHash.genesis();
+    try (ChunkPipeline pipeline = workers > 1
+        ? ChunkPipeline.parallel(file, workers, chunks, k -> range(k, chunk, lastSeq), key, tables)
+        : ChunkPipeline.inline(c, chunks, k -> range(k, chunk, lastSeq), key, tables)) {
+      for (int k = 0; k < chunks; k++) {
+        long from = range(k, chunk, lastSeq)[0];
+        ChunkScan.Result result = pipeline.take(k);
+        AuditState next = result.clean() && java.util.Arrays.equals(result.firstPrevHash(), lastHash)
+            ? applied(state, result) : null;
+        if (next == null) {
+          pipeline.cancel();
+          return walk(from, lastHash, state); // the exact finding, from the start of this range
+        }
+        state = next;
+        lastHash = result.lastHash();
+      }
+    }
+    AuditFinding finding = state.checkHead(c, lastSeq, lastHash);
+    if (finding == null) {
+      finding = state.checkTotals(c, lastSeq);
+    }
+    return new AuditReport(lastSeq, state.receiptsChecked(), lastSeq, finding);
+  }
+
+  /** {@code state} after the range's entries, or null when any of them does not pass. */
+  private AuditState applied(AuditState state, ChunkScan.Result result) {
+    AuditState trial = state.copy();
+    for (Object event : result.events()) {
+      boolean ok = event instanceof ReceiptRun run ? trial.receipts(run)
+          : trial.event(c, (JournalEntry) event) == null;
+      if (!ok) {
+        return null;
+      }
+    }
+    return trial;
+  }
+
+  /** The audit from {@code fromSeq} on, one entry after the other, given what the entries before it left. */
+  private AuditReport walk(long fromSeq, byte[] prevHash, AuditState state) {
+    ChainVerifier chain = new ChainVerifier(key, fromSeq, prevHash);
     AuditFinding[] found = {null};
-    long[] lastSeq = {0};
+    long[] lastSeq = {fromSeq - 1};
     try {
-      Journal.forEach(c, 1, entry -> {
+      Journal.forEach(c, fromSeq, entry -> {
         if (found[0] != null) {
           throw new Stop();
         }
-        found[0] = check(entry);
+        found[0] = check(chain, state, entry);
         lastSeq[0] = entry.seq();
       });
     } catch (Stop stop) {
       // first finding is in found[0]
     }
-    if (signatures != null && (signatureFailed || !signatures.allValid())) {
-      signatureFailed = true;
-      return null; // the caller runs the exact sequential audit
-    }
     AuditFinding finding = found[0];
     if (finding == null) {
-      finding = checkHead(lastSeq[0]);
+      finding = state.checkHead(c, lastSeq[0], chain.lastHash());
     }
     if (finding == null) {
-      finding = checkTotals(lastSeq[0]);
+      finding = state.checkTotals(c, lastSeq[0]);
     }
-    return new AuditReport(chain.verified(), receipts, lastSeq[0], finding);
+    return new AuditReport(chain.verified(), state.receiptsChecked(), lastSeq[0], finding);
   }
 
-  private AuditFinding check(JournalEntry e) {
-    AuditFinding link;
-    if (signatures == null) {
-      link = chain.next(e);
-    } else {
-      link = chain.nextDeferringSignature(e);
-      if (!signatures.add(e.hash(), e.signature())) {
-        signatureFailed = true;
-        throw new Stop();
-      }
-    }
+  private AuditFinding check(ChainVerifier chain, AuditState state, JournalEntry e) {
+    AuditFinding link = chain.next(e);
     if (link != null) {
       return link;
     }
@@ -133,193 +159,95 @@ public final class JournalAuditor {
         return new AuditFinding(e.seq(), "receipts row " + stray.get().receiptNumber() + " claims journal seq "
             + e.seq() + ", which is a " + e.kind() + " entry, not a receipt");
       }
+      return state.event(c, e);
     }
-    return switch (e.kind()) {
-      case JournalKind.DEVICE_INITIALISED -> checkDeviceRow(e);
-      case JournalKind.RECEIPT -> checkReceipt(e);
-      case JournalKind.DAY_OPENED -> checkDayOpened(e);
-      case JournalKind.DAY_CLOSED -> checkDayClosed(e);
-      default -> null;
-    };
-  }
-
-  /**
-   * The devices row must still say what the signed initialisation entry says: its id, authority,
-   * environment, key algorithm, creation time and settings (the tax table every receipt is taxed with)
-   * never change after init.
-   */
-  private AuditFinding checkDeviceRow(JournalEntry e) {
-    var init = CanonicalJson.read(e.payload());
-    List<String> differing = new ArrayList<>();
-    if (!init.path("deviceId").asText().equals(device.deviceId())) {
-      differing.add("device_id");
-    }
-    if (!init.path("authority").asText().equals(device.authority())) {
-      differing.add("authority");
-    }
-    if (!init.path("keyAlgorithm").asText().equals(device.keyAlgorithm())) {
-      differing.add("key_algorithm");
-    }
-    if (init.has("environment") && !init.path("environment").asText().equals(device.environment())) {
-      differing.add("environment");
-    }
-    if (!e.createdAt().equals(device.createdAt())) {
-      differing.add("created_at");
-    }
-    if (init.has("settings") && !init.path("settings").equals(settingsOrNull())) {
-      differing.add("settings");
-    }
-    return differing.isEmpty() ? null : new AuditFinding(e.seq(), "the devices row differs from the initialisation"
-        + " entry: " + String.join(", ", differing));
-  }
-
-  private com.fasterxml.jackson.databind.JsonNode settingsOrNull() {
-    try {
-      return CanonicalJson.read(device.settings());
-    } catch (RuntimeException unreadable) {
-      return null; // damaged beyond JSON: it differs
-    }
-  }
-
-  private AuditFinding checkReceipt(JournalEntry e) {
     FiscalReceipt r = ReceiptCodec.receipt(e.payload());
-    receipts++;
-    if (r.dayNo() != openDayNo) {
-      return new AuditFinding(e.seq(), "receipt " + r.receiptNumber() + " belongs to day " + r.dayNo()
-          + " but day " + (openDayNo < 0 ? "none" : openDayNo) + " is open at this point");
+    AuditFinding numbering = state.receipt(e.seq(), r);
+    if (numbering != null) {
+      return numbering;
     }
-    if (r.globalNo() != lastGlobalNo + 1) {
-      return new AuditFinding(e.seq(), "receipt global number " + r.globalNo() + " does not follow " + lastGlobalNo);
-    }
-    if (r.dayCounter() != lastDayCounter + 1) {
-      return new AuditFinding(e.seq(), "receipt day counter " + r.dayCounter() + " does not follow " + lastDayCounter);
-    }
-    long lastInvoice = lastInvoiceNo.getOrDefault(r.type(), 0L);
-    if (r.invoiceNo() != lastInvoice + 1) {
-      return new AuditFinding(e.seq(), r.type() + " number " + r.invoiceNo() + " does not follow " + lastInvoice);
-    }
-    lastGlobalNo = r.globalNo();
-    lastDayCounter = r.dayCounter();
-    lastInvoiceNo.put(r.type(), r.invoiceNo());
-    dayReceipts.add(r);
-
     Optional<ReceiptRecord> row = Receipts.findByJournalSeq(c, e.seq());
     if (row.isEmpty()) {
       return new AuditFinding(e.seq(), "receipt " + r.receiptNumber() + " is journalled but its receipts row is missing");
     }
-    String mismatch = rowMismatch(row.get(), r, e.payload());
+    String mismatch = AuditState.rowMismatch(row.get(), r, e.payload());
     return mismatch == null ? null : new AuditFinding(e.seq(), "receipts row of " + r.receiptNumber()
         + " differs from the journal: " + mismatch);
   }
 
-  private static String rowMismatch(ReceiptRecord row, FiscalReceipt r, String payload) {
-    if (!row.body().equals(payload)) {
-      return "body";
+  /** The highest seq (from 1) in this read snapshot: the ranges cover 1..lastSeq. */
+  private long lastSeq() {
+    try (Statement st = c.createStatement();
+        var rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM journal WHERE seq >= 1")) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the journal: " + e.getMessage(), e);
     }
-    Object[][] columns = {
-        {"receipt_number", row.receiptNumber(), r.receiptNumber()},
-        {"type", row.type(), r.type().name()},
-        {"day_no", row.dayNo(), r.dayNo()},
-        {"day_counter", row.dayCounter(), r.dayCounter()},
-        {"global_no", row.globalNo(), r.globalNo()},
-        {"invoice_no", row.invoiceNo(), r.invoiceNo()},
-        {"currency", row.currency(), r.currency()},
-        {"total_minor", row.totalMinor(), r.totalMinor()},
-        {"tax_minor", row.taxMinor(), r.taxMinor()},
-        {"issued_at", row.issuedAt(), r.issuedAt()},
-        {"original_number", row.originalNumber(), r.originalNumber()},
-    };
-    for (Object[] col : columns) {
-      if (!Objects.equals(col[1], col[2])) {
-        return col[0] + " is " + col[1] + " in the table but " + col[2] + " in the journal";
+  }
+
+  /** The database file, for the verifier threads' own connections; null for one that has none (in memory). */
+  private Path databaseFile() {
+    try (Statement st = c.createStatement(); var rs = st.executeQuery("PRAGMA main.database_list")) {
+      while (rs.next()) {
+        if ("main".equals(rs.getString(2))) {
+          String file = rs.getString(3);
+          return file == null || file.isEmpty() ? null : Path.of(file);
+        }
+      }
+      return null;
+    } catch (SQLException e) {
+      return null;
+    }
+  }
+
+  private static long[] range(int k, long chunk, long lastSeq) {
+    long from = 1 + k * chunk;
+    return new long[] {from, Math.min(lastSeq, from + chunk - 1)};
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  /**
+   * One read transaction around the whole audit, so the ranges, the lookups and the final counts all
+   * see the database at one moment even while the daemon appends (the verifier threads' own
+   * connections see at least that moment; the rows of the audited seqs never change).
+   */
+  private static final class ReadSnapshot implements AutoCloseable {
+    private final Connection c;
+    private final boolean began;
+
+    private ReadSnapshot(Connection c, boolean began) {
+      this.c = c;
+      this.began = began;
+    }
+
+    static ReadSnapshot begin(Connection c) {
+      try {
+        if (!c.getAutoCommit()) {
+          return new ReadSnapshot(c, false); // the caller's transaction already is one
+        }
+        try (Statement st = c.createStatement()) {
+          st.execute("BEGIN");
+        }
+        return new ReadSnapshot(c, true);
+      } catch (SQLException e) {
+        throw new StoreException("cannot start reading the journal: " + e.getMessage(), e);
       }
     }
-    return null;
-  }
 
-  private AuditFinding checkDayOpened(JournalEntry e) {
-    var payload = CanonicalJson.read(e.payload());
-    long dayNo = payload.path("dayNo").asLong();
-    if (openDayNo >= 0) {
-      return new AuditFinding(e.seq(), "day " + dayNo + " opened while day " + openDayNo + " was still open");
-    }
-    if (dayNo != lastDayNo + 1) {
-      return new AuditFinding(e.seq(), "day number " + dayNo + " does not follow " + lastDayNo);
-    }
-    Optional<FiscalDayRecord> row = FiscalDays.get(c, dayNo);
-    if (row.isEmpty() || row.get().openSeq() != e.seq()
-        || !row.get().openedAt().equals(payload.path("openedAt").asText())) {
-      return new AuditFinding(e.seq(), "fiscal_days row of day " + dayNo + " does not match its opening entry");
-    }
-    lastDayNo = dayNo;
-    openDayNo = dayNo;
-    openDayOpenedAt = row.get().openedAt();
-    lastDayCounter = 0;
-    dayReceipts.clear();
-    return null;
-  }
-
-  private AuditFinding checkDayClosed(JournalEntry e) {
-    DayReport journalled = ReceiptCodec.dayReport(e.payload());
-    if (journalled.dayNo() != openDayNo) {
-      return new AuditFinding(e.seq(), "closes day " + journalled.dayNo() + " but the open day is " + openDayNo);
-    }
-    DayReport recomputed = DayReports.build("Z", journalled.deviceId(), openDayNo, openDayOpenedAt,
-        journalled.closedAt(), journalled.generatedAt(), dayReceipts);
-    if (!recomputed.equals(journalled.withAuthorityFields(Map.of()))) {
-      return new AuditFinding(e.seq(), "the Z report of day " + openDayNo
-          + " does not add up to the receipts journalled that day");
-    }
-    Optional<FiscalDayRecord> row = FiscalDays.get(c, openDayNo);
-    if (row.isEmpty() || !Objects.equals(row.get().closeSeq(), e.seq()) || !e.payload().equals(row.get().zReport())) {
-      return new AuditFinding(e.seq(), "fiscal_days row of day " + openDayNo + " does not match its Z report entry");
-    }
-    openDayNo = -1;
-    return null;
-  }
-
-  /** A tail cut off the journal leaves the head recorded beside it pointing past the end. */
-  private AuditFinding checkHead(long lastSeq) {
-    Optional<Journal.Head> head = Journal.recordedHead(c);
-    if (head.isEmpty()) {
-      return lastSeq == 0 ? null : new AuditFinding(lastSeq, "the recorded chain head is missing");
-    }
-    if (head.get().seq() != lastSeq) {
-      return new AuditFinding(Math.min(lastSeq + 1, head.get().seq()), "the journal ends at seq " + lastSeq
-          + " but its recorded head is seq " + head.get().seq() + " (entries cut off the end)");
-    }
-    if (!head.get().hashHex().equals(HexFormat.of().formatHex(chain.lastHash()))) {
-      return new AuditFinding(lastSeq, "the last entry's hash differs from the recorded chain head");
-    }
-    return null;
-  }
-
-  /** Rows the chain does not account for, and counters that disagree with it. */
-  private AuditFinding checkTotals(long lastSeq) {
-    long rows = Receipts.count(c);
-    if (rows != receipts) {
-      return new AuditFinding(lastSeq, "the receipts table has " + rows + " rows but the journal holds "
-          + receipts + " receipts");
-    }
-    long global = Counters.get(c, Counters.GLOBAL_NO);
-    if (global != lastGlobalNo) {
-      return new AuditFinding(lastSeq, "counter " + Counters.GLOBAL_NO + " is " + global
-          + " but the journal's last receipt is number " + lastGlobalNo);
-    }
-    long day = Counters.get(c, Counters.DAY_NO);
-    if (day != lastDayNo) {
-      return new AuditFinding(lastSeq, "counter " + Counters.DAY_NO + " is " + day + " but the journal's last day is "
-          + lastDayNo);
-    }
-    for (ReceiptType t : ReceiptType.values()) {
-      long stored = Counters.get(c, Counters.invoiceCounter(t.name()));
-      long journalled = lastInvoiceNo.getOrDefault(t, 0L);
-      if (stored != journalled) {
-        return new AuditFinding(lastSeq, "counter " + Counters.invoiceCounter(t.name()) + " is " + stored
-            + " but the journal's last " + t + " is number " + journalled);
+    @Override
+    public void close() {
+      if (!began) {
+        return;
+      }
+      try (Statement st = c.createStatement()) {
+        st.execute("COMMIT");
+      } catch (SQLException e) {
+        throw new StoreException("cannot end reading the journal: " + e.getMessage(), e);
       }
     }
-    return null;
   }
 
   /** Unwinds the journal scan at the first finding. */

@@ -11,21 +11,64 @@ public final class DayReports {
 
   public static DayReport build(String kind, String deviceId, long dayNo, String openedAt, String closedAt,
       String generatedAt, List<FiscalReceipt> receipts) {
-    Map<String, Long> counts = new TreeMap<>();
-    Map<String, Accumulator> byCurrency = new TreeMap<>();
+    Tally tally = new Tally();
     for (FiscalReceipt r : receipts) {
+      tally.add(r);
+    }
+    return tally.report(kind, deviceId, dayNo, openedAt, closedAt, generatedAt);
+  }
+
+  /**
+   * A day's running totals, receipt by receipt: what {@link #build} computes, without keeping the
+   * receipts (the audit of a million-receipt day holds one tally, not a million receipts). Tallies of
+   * consecutive runs of receipts {@linkplain #addAll merge} into the tally of the whole run.
+   */
+  public static final class Tally {
+    private final Map<String, Long> counts = new TreeMap<>();
+    private final Map<String, Accumulator> byCurrency = new TreeMap<>();
+    private long receiptCount;
+    private String first;
+    private String last;
+
+    public void add(FiscalReceipt r) {
+      receiptCount++;
+      if (first == null) {
+        first = r.receiptNumber();
+      }
+      last = r.receiptNumber();
       if (r.receiptMode() != io.fiscald.agent.receipt.ReceiptMode.NORMAL) {
         // Training and proforma documents are journalled but are not sales: counted apart, never totalled.
         counts.merge(r.receiptMode().name() + "_" + r.type().name(), 1L, Long::sum);
-        continue;
+        return;
       }
       counts.merge(r.type().name(), 1L, Long::sum);
       byCurrency.computeIfAbsent(r.currency(), cur -> new Accumulator(cur, r.minorDigits())).add(r);
     }
-    String first = receipts.isEmpty() ? null : receipts.get(0).receiptNumber();
-    String last = receipts.isEmpty() ? null : receipts.get(receipts.size() - 1).receiptNumber();
-    return new DayReport(kind, deviceId, dayNo, openedAt, closedAt, generatedAt, receipts.size(), counts,
-        first, last, byCurrency.values().stream().map(Accumulator::totals).toList(), Map.of());
+
+    /** Adds the receipts {@code later} tallied, which come after this tally's receipts. */
+    public void addAll(Tally later) {
+      if (later.receiptCount == 0) {
+        return;
+      }
+      receiptCount += later.receiptCount;
+      if (first == null) {
+        first = later.first;
+      }
+      last = later.last;
+      later.counts.forEach((k, v) -> counts.merge(k, v, Long::sum));
+      later.byCurrency.forEach((cur, acc) -> byCurrency.computeIfAbsent(cur, c -> new Accumulator(c, acc.digits))
+          .addAll(acc));
+    }
+
+    public long receiptCount() {
+      return receiptCount;
+    }
+
+    public DayReport report(String kind, String deviceId, long dayNo, String openedAt, String closedAt,
+        String generatedAt) {
+      return new DayReport(kind, deviceId, dayNo, openedAt, closedAt, generatedAt, receiptCount, counts,
+          first, last, byCurrency.values().stream().map(Accumulator::totals).toList(), Map.of());
+    }
   }
 
   /** Running totals of one currency. */
@@ -66,6 +109,22 @@ public final class DayReports {
       if (r.changeMinor() != 0) {
         payments.merge("CASH", -sign * r.changeMinor(), Math::addExact);
       }
+    }
+
+    /** Adds the totals of a later run of receipts: labels of the first receipt of a tax code win, as in add. */
+    void addAll(Accumulator later) {
+      sales = Math.addExact(sales, later.sales);
+      debitNotes = Math.addExact(debitNotes, later.debitNotes);
+      creditNotes = Math.addExact(creditNotes, later.creditNotes);
+      tax = Math.addExact(tax, later.tax);
+      later.taxes.forEach((code, s) -> {
+        long[] sums = taxes.computeIfAbsent(code, c -> new long[3]);
+        for (int i = 0; i < 3; i++) {
+          sums[i] = Math.addExact(sums[i], s[i]);
+        }
+      });
+      later.taxLabels.forEach(taxLabels::putIfAbsent);
+      later.payments.forEach((method, amount) -> payments.merge(method, amount, Math::addExact));
     }
 
     DayReport.CurrencyTotals totals() {
