@@ -360,8 +360,8 @@ public final class ApiServer implements AutoCloseable {
   private static byte[] readBody(HttpExchange ex) throws IOException {
     int limit = ReceiptRequestParser.MAX_BODY_BYTES;
     String length = ex.getRequestHeaders().getFirst("Content-Length");
+    long declared = -1;
     if (length != null) {
-      long declared;
       try {
         declared = Long.parseLong(length.strip());
       } catch (NumberFormatException e) {
@@ -373,7 +373,7 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     try (InputStream in = ex.getRequestBody()) {
-      byte[] body = in.readNBytes(limit + 1);
+      byte[] body = declared >= 0 ? readDeclared(in, (int) declared, limit) : in.readNBytes(limit + 1);
       if (body.length > limit) {
         in.transferTo(OutputStream.nullOutputStream());
         throw tooLarge(body.length, limit);
@@ -383,6 +383,24 @@ public final class ApiServer implements AutoCloseable {
       // the client's framing is broken (body cut short, bad chunk sizes): its mistake, not the device's
       throw malformed(e);
     }
+  }
+
+  /**
+   * A body announced by Content-Length, read into an array of its size (readNBytes(limit) would take an
+   * 8 KiB buffer per call first); anything after it (a chunked body whose Content-Length said otherwise) is
+   * read too, up to one byte past the limit, exactly as a body without Content-Length.
+   */
+  private static byte[] readDeclared(InputStream in, int declared, int limit) throws IOException {
+    byte[] body = in.readNBytes(declared);
+    int next = in.read();
+    if (next < 0) {
+      return body;
+    }
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    all.write(body);
+    all.write(next);
+    all.write(in.readNBytes(limit - body.length));
+    return all.toByteArray();
   }
 
   static FiscalException malformed(IOException e) {
