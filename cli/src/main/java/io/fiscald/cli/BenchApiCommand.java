@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         "temporary directory and load POST /v1/receipts: first closed-loop with --clients keep-alive clients",
         "(throughput), then open-loop at --rate receipts/s (latency from each sale's intended start, so stalls",
         "are not hidden). Prints the figures of docs/PERFORMANCE.md \"Local API\".",
-        "", "Examples:", "  fiscalctl bench api", "  fiscalctl bench api --clients 32 --duration 10s --rate 200 --json"})
+        "", "Examples:", "  fiscalctl bench api", "  fiscalctl bench api --clients 32 --duration 10s --rate 200 --json",
+        "  fiscalctl bench api --daemon-jvm-opts '-XX:TieredStopAtLevel=4'   # the daemon with C2"})
 final class BenchApiCommand extends BaseCommand {
   @Option(names = "--clients", defaultValue = "32", description = "Keep-alive clients (connections); default 32.")
   int clients;
@@ -40,6 +41,10 @@ final class BenchApiCommand extends BaseCommand {
       + "settings) into FILE, to see where its time goes (jfr print / JDK Mission Control).")
   java.nio.file.Path jfr;
 
+  @Option(names = "--daemon-jvm-opts", paramLabel = "FLAGS", description = "Extra JVM flags for the daemon, "
+      + "space-separated, after the packaged ones (a later flag wins), e.g. '-XX:TieredStopAtLevel=4 -Xmx128m'.")
+  String daemonJvmOpts;
+
   @Override
   int run() {
     if (clients < 1 || clients > 1024 || rate < 0 || duration.isZero() || duration.isNegative()) {
@@ -48,6 +53,9 @@ final class BenchApiCommand extends BaseCommand {
     }
     ApiBench.Options o = ApiBench.Options.defaults().with(clients, duration, rate, warmup);
     java.util.List<String> flags = new java.util.ArrayList<>(o.jvmFlags());
+    if (daemonJvmOpts != null && !daemonJvmOpts.isBlank()) {
+      flags.addAll(java.util.List.of(daemonJvmOpts.strip().split("\\s+")));
+    }
     if (jfr != null) {
       flags.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile,dumponexit=true");
     }

@@ -17,7 +17,7 @@ class BenchLoadSmokeTest {
   @Test
   void apiLoadIssuesEveryReceiptItScheduledAndStopsItsDaemon() {
     JsonNode r = Cli.run("--json", "bench", "api", "--clients", "2", "--duration", "1s", "--warmup", "0s",
-        "--rate", "20").ok().json();
+        "--rate", "20", "--daemon-jvm-opts=-Xss1m -Dfiscald.bench=1").ok().json();
     assertThat(r.at("/throughput/receiptsOk").asLong()).isPositive();
     assertThat(r.at("/throughput/failures").size()).isZero();
     assertThat(r.at("/latency/receiptsOk").asLong()).as("20/s for 1 s, all answered 201").isEqualTo(20);
@@ -26,7 +26,10 @@ class BenchLoadSmokeTest {
         .as("the daemon committed every receipt (plus nothing else)")
         .isEqualTo(r.at("/throughput/receiptsOk").asLong() + 20);
     assertThat(r.at("/daemon/rssPeakMiB").asDouble()).isGreaterThanOrEqualTo(r.at("/daemon/rssIdleMiB").asDouble());
-    assertThat(r.at("/jvmFlags").asText()).contains("-XX:+UseSerialGC").contains("-Xmx96m");
+    assertThat(r.at("/jvmFlags").asText()).contains("-XX:+UseSerialGC").contains("-Xmx96m")
+        .as("--daemon-jvm-opts come after the packaged flags").endsWith("-Xss1m -Dfiscald.bench=1");
+    assertThat(r.at("/scheduledBackup").asText()).as("no backup (a full audit) during the load").contains("24h");
+    assertThat(r.at("/throughput/daemonCpuMsPerReceiptByThread").isObject()).isTrue();
     assertThat(ProcessHandle.of(r.at("/daemon/pid").asLong()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
   }
 

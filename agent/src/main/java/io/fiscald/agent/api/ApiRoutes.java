@@ -118,11 +118,16 @@ final class ApiRoutes implements AutoCloseable {
         r.idempotency().<IssuedReceipt>forCore(201, this::answerAtCommit)));
     hooks.printQueueChanged(); // wakes the print worker and the sync worker: transmit now, not at the next poll
     if (webhooks != null) {
-      webhooks.wake();
+      webhooks.eventsAppended();
     }
     // Durable already; a signature that comes after the commit (KRA OSCU) is waited for a little.
+    Map<String, Object> after = hooks.signatures().afterCommit(readers.get(), issued);
+    String stored = r.idempotency().committedAnswer();
+    if (stored != null && after.isEmpty() && hooks.signatures().atCommit(issued).isEmpty()) {
+      return Response.raw(201, stored); // the very document the writer stored for replays: not written twice
+    }
     Map<String, Object> answer = new LinkedHashMap<>(ReceiptView.of(issued));
-    answer.putAll(hooks.signatures().afterCommit(readers.get(), issued));
+    answer.putAll(after);
     return Response.json(201, answer);
   }
 
@@ -344,7 +349,7 @@ final class ApiRoutes implements AutoCloseable {
     requireEmptyBody(r);
     DayReport z = agent.core().closeDay(r.idempotency().<DayReport>forCore(200, report -> report));
     if (webhooks != null) {
-      webhooks.wake();
+      webhooks.eventsAppended();
     }
     return Response.json(200, z);
   }
@@ -574,14 +579,16 @@ final class ApiRoutes implements AutoCloseable {
           + " the HMAC-SHA256 signature of every delivery", Map.of("field", "secret"));
     }
     Instant now = clock.instant();
-    Response answer = inStateTransaction(c -> {
+    WebhookDispatcher dispatcher = webhooks();
+    Response answer = dispatcher.subscribing(() -> inStateTransaction(c -> {
+      WebhookDispatcher.moveCursorsToHeads(c); // the first subscriber starts at the heads
       long id = Webhooks.subscribe(c, url, String.join(",", events), Timestamps.format(now));
       agent.secrets().put(c, io.fiscald.store.WebhookSubscription.secretName(id), secret);
       String json = Json.write(WebhookDispatcher.view(Webhooks.subscription(c, id).orElseThrow()));
       r.idempotency().store(c, 201, json, now);
       return Response.raw(201, json);
-    });
-    webhooks().refresh();
+    }));
+    dispatcher.refresh();
     return answer;
   }
 

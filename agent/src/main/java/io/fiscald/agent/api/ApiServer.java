@@ -25,7 +25,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -219,8 +218,14 @@ public final class ApiServer implements AutoCloseable {
     String template = "unmatched";
     Response response;
     try {
-      List<Route> onPath = routes.stream().filter(r -> r.pattern().matcher(path).matches()).toList();
-      Optional<Route> route = onPath.stream().filter(r -> r.method().equals(method)).findFirst();
+      List<Route> onPath = routesOn(path);
+      Optional<Route> route = Optional.empty();
+      for (Route r : onPath) {
+        if (r.method().equals(method)) {
+          route = Optional.of(r);
+          break;
+        }
+      }
       if (onPath.isEmpty()) {
         drain(ex);
         throw new FiscalException(ErrorCode.NOT_FOUND, "no such endpoint: " + method + " " + path
@@ -245,6 +250,17 @@ public final class ApiServer implements AutoCloseable {
     metrics.observe(method, template, response.status(), System.nanoTime() - started);
   }
 
+  /** The routes whose template matches {@code path}, in declaration order (templates without parameters by equality). */
+  private List<Route> routesOn(String path) {
+    List<Route> on = new ArrayList<>(2);
+    for (Route r : routes) {
+      if (r.names().isEmpty() ? r.template().equals(path) : r.pattern().matcher(path).matches()) {
+        on.add(r);
+      }
+    }
+    return on;
+  }
+
   private Response handle(Route route, HttpExchange ex, String path) throws Exception {
     Caller caller = null;
     if (route.role() != null) {
@@ -265,10 +281,12 @@ public final class ApiServer implements AutoCloseable {
     }
     byte[] body = readBody(ex);
     Map<String, String> params = new LinkedHashMap<>();
-    Matcher m = route.pattern().matcher(path);
-    if (m.matches()) {
-      for (int i = 0; i < route.names().size(); i++) {
-        params.put(route.names().get(i), URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));
+    if (!route.names().isEmpty()) {
+      Matcher m = route.pattern().matcher(path);
+      if (m.matches()) {
+        for (int i = 0; i < route.names().size(); i++) {
+          params.put(route.names().get(i), URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));
+        }
       }
     }
     Map<String, String> query = query(ex.getRequestURI().getRawQuery());
@@ -342,8 +360,8 @@ public final class ApiServer implements AutoCloseable {
   private static byte[] readBody(HttpExchange ex) throws IOException {
     int limit = ReceiptRequestParser.MAX_BODY_BYTES;
     String length = ex.getRequestHeaders().getFirst("Content-Length");
+    long declared = -1;
     if (length != null) {
-      long declared;
       try {
         declared = Long.parseLong(length.strip());
       } catch (NumberFormatException e) {
@@ -355,7 +373,7 @@ public final class ApiServer implements AutoCloseable {
       }
     }
     try (InputStream in = ex.getRequestBody()) {
-      byte[] body = in.readNBytes(limit + 1);
+      byte[] body = declared >= 0 ? readDeclared(in, (int) declared, limit) : in.readNBytes(limit + 1);
       if (body.length > limit) {
         in.transferTo(OutputStream.nullOutputStream());
         throw tooLarge(body.length, limit);
@@ -365,6 +383,24 @@ public final class ApiServer implements AutoCloseable {
       // the client's framing is broken (body cut short, bad chunk sizes): its mistake, not the device's
       throw malformed(e);
     }
+  }
+
+  /**
+   * A body announced by Content-Length, read into an array of its size (readNBytes(limit) would take an
+   * 8 KiB buffer per call first); anything after it (a chunked body whose Content-Length said otherwise) is
+   * read too, up to one byte past the limit, exactly as a body without Content-Length.
+   */
+  private static byte[] readDeclared(InputStream in, int declared, int limit) throws IOException {
+    byte[] body = in.readNBytes(declared);
+    int next = in.read();
+    if (next < 0) {
+      return body;
+    }
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    all.write(body);
+    all.write(next);
+    all.write(in.readNBytes(limit - body.length));
+    return all.toByteArray();
   }
 
   static FiscalException malformed(IOException e) {
@@ -407,14 +443,10 @@ public final class ApiServer implements AutoCloseable {
   }
 
   static byte[] requestHash(String method, String path, byte[] body) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update((method + " " + path + "\n").getBytes(StandardCharsets.UTF_8));
-      d.update(body);
-      return d.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest d = TokenService.sha256();
+    d.update((method + " " + path + "\n").getBytes(StandardCharsets.UTF_8));
+    d.update(body);
+    return d.digest();
   }
 
   static Response error(FiscalException e) {

@@ -74,7 +74,7 @@ public final class Daemon implements AutoCloseable {
       for (AutoCloseable w : h.workers()) {
         if (w instanceof io.fiscald.agent.sync.SyncWorker sync) {
           WebhookDispatcher d = webhooks; // receipt.synced / receipt.rejected come from the outbox: just wake it
-          sync.publishTo((type, data) -> d.wake());
+          sync.publishTo((type, data) -> d.eventsAppended());
         }
       }
       server = ApiServer.start(agent, config, h, webhooks, clock);

@@ -16,6 +16,8 @@ final class Idempotency {
   final String key;
   final byte[] requestHash;
   final Duration ttl;
+  /** The answer the writer stored under the key, as committed (the writer renders it again if it retries a batch). */
+  private volatile String committedAnswer;
 
   Idempotency(String tokenName, String key, byte[] requestHash, Duration ttl) {
     this.tokenName = tokenName;
@@ -26,7 +28,19 @@ final class Idempotency {
 
   /** For a change the fiscal core makes: the writer stores {@code view(result)} in the same transaction. */
   <T> IdempotencyKey<T> forCore(int status, Function<T, Object> view) {
-    return new IdempotencyKey<>(tokenName, key, requestHash, status, t -> Json.write(view.apply(t)), ttl);
+    return new IdempotencyKey<>(tokenName, key, requestHash, status, t -> {
+      String body = Json.write(view.apply(t));
+      committedAnswer = body;
+      return body;
+    }, ttl);
+  }
+
+  /**
+   * The body the fiscal core stored with the key, once its change has committed (null before): when the
+   * answer to send is the same document, it is sent as stored rather than written a second time.
+   */
+  String committedAnswer() {
+    return committedAnswer;
   }
 
   /** For a change made on {@code c} inside a transaction the caller commits. */

@@ -28,6 +28,14 @@ public final class TokenService {
   public static final String PREFIX = "fsd_";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** One digest per thread: MessageDigest.getInstance looks the provider up on every call. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
+  });
 
   private TokenService() {}
 
@@ -89,11 +97,14 @@ public final class TokenService {
   }
 
   static byte[] hash(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 missing from the JDK", e);
-    }
+    return sha256().digest(token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** This thread's SHA-256, reset (digest() resets it after each use; reset() again in case one was abandoned). */
+  static MessageDigest sha256() {
+    MessageDigest d = SHA256.get();
+    d.reset();
+    return d;
   }
 
   private static Secret newToken() {

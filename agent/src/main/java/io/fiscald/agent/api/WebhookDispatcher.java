@@ -53,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * outbox rows the authority settled (behind {@code webhooks.outbox_cursor}); other parts publish
  * events with {@link #publish}.
  *
+ * <p>While there is no subscription the cursors stand still and nothing is read per receipt (most tills
+ * never subscribe); the first subscription moves them to the heads in its own transaction
+ * ({@link #subscribing}), so it gets exactly the events of what is committed after it.
+ *
  * <p>Each delivery is a POST of {@code {"id","type","createdAt","deviceId","data"}} with headers
  * {@code Fiscald-Event-Id}, {@code Fiscald-Event-Type} and
  * {@code Fiscald-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}. The
@@ -79,6 +83,8 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Object signal = new Object();
   private final Thread thread;
   private volatile boolean running = true;
+  /** Whether a subscription exists: the journal and the outbox are read only then. */
+  private volatile boolean subscribed;
   private boolean woken; // guarded by signal
   private Instant nextAlertCheck = Instant.MIN;
 
@@ -106,12 +112,15 @@ public final class WebhookDispatcher implements AutoCloseable {
     WebhookDispatcher d = new WebhookDispatcher(agent, config, hooks, clock);
     synchronized (d) {
       if (Meta.get(d.conn, CURSOR).isEmpty()) {
-        Meta.put(d.conn, CURSOR, Long.toString(io.fiscald.store.Journal.last(d.conn).map(e -> e.seq()).orElse(0L)));
+        Meta.put(d.conn, CURSOR, Long.toString(journalHead(d.conn)));
       }
       if (Meta.get(d.conn, OUTBOX_CURSOR).isEmpty()) { // settled rows from before webhooks existed: no backlog
-        Meta.put(d.conn, OUTBOX_CURSOR, Long.toString(d.settledHead()));
+        Meta.put(d.conn, OUTBOX_CURSOR, Long.toString(settledHead(d.conn)));
       }
-      d.feedFromOutbox(); // what was settled while no daemon ran (fiscalctl sync, a crash after the answer)
+      d.subscribed = !Webhooks.subscriptions(d.conn).isEmpty();
+      if (d.subscribed) {
+        d.feedFromOutbox(); // what was settled while no daemon ran (fiscalctl sync, a crash after the answer)
+      }
     }
     d.thread.start();
     return d;
@@ -143,9 +152,42 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * New journal entries or settled outbox rows may be there (a receipt, a day close, a sync): looks at
+   * them now when someone is subscribed, else does nothing (the cursors wait for the first subscription).
+   */
+  public void eventsAppended() {
+    if (subscribed) {
+      wake();
+    }
+  }
+
+  /**
+   * Runs {@code change}, a transaction that adds a subscription, with the feeds paused: before it adds
+   * the first one, {@link #moveCursorsToHeads} must run in it, and no feed may move a cursor meanwhile.
+   */
+  synchronized <T> T subscribing(java.util.function.Supplier<T> change) {
+    return change.get();
+  }
+
+  /**
+   * In the transaction on {@code c} that adds a subscription: when there is none yet, the cursors (which
+   * stood still while nobody was subscribed) move to the journal head and the settled outbox head, so the
+   * new subscriber gets the events of what is committed after its subscription, and no backlog.
+   */
+  static void moveCursorsToHeads(Connection c) {
+    if (Webhooks.subscriptions(c).isEmpty()) {
+      Meta.put(c, CURSOR, Long.toString(journalHead(c)));
+      Meta.put(c, OUTBOX_CURSOR, Long.toString(settledHead(c)));
+    }
+  }
+
   /** Forgets cached subscription secrets (after a subscription changed). */
   void refresh() {
     secrets.clear();
+    synchronized (this) {
+      subscribed = !Webhooks.subscriptions(conn).isEmpty();
+    }
     wake();
   }
 
@@ -153,8 +195,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     while (running) {
       long waitMillis = 1000;
       try {
-        feedFromJournal();
-        feedFromOutbox();
+        if (subscribed) {
+          feedFromJournal();
+          feedFromOutbox();
+        }
         waitMillis = deliverDue();
         Instant now = scheduling.instant();
         if (!now.isBefore(nextAlertCheck)) {
@@ -235,9 +279,18 @@ public final class WebhookDispatcher implements AutoCloseable {
     });
   }
 
+  private static long journalHead(Connection c) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM journal");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0L;
+    } catch (SQLException e) {
+      throw new FiscalException(ErrorCode.STORAGE_ERROR, "cannot read the journal: " + e.getMessage());
+    }
+  }
+
   /** The id below the first pending outbox row (or the last row when none is pending). */
-  private long settledHead() {
-    try (PreparedStatement ps = conn.prepareStatement("SELECT COALESCE((SELECT min(id) - 1 FROM outbox"
+  private static long settledHead(Connection c) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE((SELECT min(id) - 1 FROM outbox"
         + " WHERE status = 'PENDING'), (SELECT max(id) FROM outbox), 0)");
         ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getLong(1) : 0L;

@@ -114,6 +114,35 @@ class WebhookTest {
     }
   }
 
+  /**
+   * Without a subscriber the dispatcher reads nothing; a subscription gets the events of what is committed
+   * after it, never a backlog of what was issued while nobody listened (also after its last one was deleted).
+   */
+  @Test
+  void aNewSubscriptionGetsOnlyTheEventsCommittedAfterIt() throws Exception {
+    try (ApiFixture f = fixture(tmp)) {
+      f.openDay();
+      f.sell("before-1");
+      f.sell("before-2");
+      subscribe(f, "[\"receipt.issued\"]");
+      JsonNode after = f.sell("after-1").json();
+      Delivery first = awaitDeliveries(1).get(0);
+      assertThat(ApiClient.JSON.readTree(first.body()).path("data").path("receiptNumber").asText())
+          .isEqualTo(after.path("receiptNumber").asText());
+
+      long id = f.client.get("/v1/webhooks", f.admin).json().path("webhooks").get(0).path("id").asLong();
+      assertThat(f.client.delete("/v1/webhooks/" + id, f.admin).status()).isEqualTo(200);
+      f.sell("unwatched");
+      ApiClient.Answer again = f.client.post("/v1/webhooks", f.admin, "sub-again",
+          "{\"url\": \"" + hookUrl() + "\", \"events\": [\"receipt.issued\"], \"secret\": \"" + SECRET + "\"}");
+      assertThat(again.status()).as("%s", again).isEqualTo(201);
+      JsonNode later = f.sell("after-2").json();
+      Delivery second = awaitDeliveries(2).get(1);
+      assertThat(ApiClient.JSON.readTree(second.body()).path("data").path("receiptNumber").asText())
+          .isEqualTo(later.path("receiptNumber").asText());
+    }
+  }
+
   @Test
   void aDeliveryThatKeepsFailingIsDeadLetteredAndVisibleInStatus() throws Exception {
     try (ApiFixture f = new ApiFixture(tmp, c -> c.withWebhookRetry(2, Duration.ofMillis(50),

@@ -12,19 +12,34 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Metrics {
   private static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 
-  private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, LongAdder> responses = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<RouteKey, Histogram> latency = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<StatusKey, LongAdder> responses = new ConcurrentHashMap<>();
+
+  /** Keys made of the route's constant strings: no text is built per request. */
+  private record RouteKey(String method, String route) {
+    String text() {
+      return method + " " + route;
+    }
+  }
+
+  private record StatusKey(String method, String route, int status) {
+    String text() {
+      return method + " " + route + " " + status;
+    }
+  }
 
   /** Records one request: {@code route} is the template ({@code /v1/receipts/{number}}), never the raw path. */
   public void observe(String method, String route, int status, long nanos) {
-    latency.computeIfAbsent(method + " " + route, k -> new Histogram()).observe(nanos / 1e9);
-    responses.computeIfAbsent(method + " " + route + " " + status, k -> new LongAdder()).increment();
+    latency.computeIfAbsent(new RouteKey(method, route), k -> new Histogram()).observe(nanos / 1e9);
+    responses.computeIfAbsent(new StatusKey(method, route, status), k -> new LongAdder()).increment();
   }
 
   public void writeApi(StringBuilder out) {
     out.append("# HELP fiscald_api_request_duration_seconds Time to answer an API request.\n");
     out.append("# TYPE fiscald_api_request_duration_seconds histogram\n");
-    for (Map.Entry<String, Histogram> e : new TreeMap<>(latency).entrySet()) {
+    Map<String, Histogram> byRoute = new TreeMap<>();
+    latency.forEach((k, h) -> byRoute.put(k.text(), h));
+    for (Map.Entry<String, Histogram> e : byRoute.entrySet()) {
       String[] mr = e.getKey().split(" ", 2);
       String labels = "method=\"" + mr[0] + "\",route=\"" + escape(mr[1]) + "\"";
       Histogram h = e.getValue();
@@ -44,7 +59,9 @@ public final class Metrics {
     }
     out.append("# HELP fiscald_api_responses_total API responses by route and status.\n");
     out.append("# TYPE fiscald_api_responses_total counter\n");
-    for (Map.Entry<String, LongAdder> e : new TreeMap<>(responses).entrySet()) {
+    Map<String, LongAdder> byStatus = new TreeMap<>();
+    responses.forEach((k, n) -> byStatus.put(k.text(), n));
+    for (Map.Entry<String, LongAdder> e : byStatus.entrySet()) {
       String[] mrs = e.getKey().split(" ", 3);
       out.append("fiscald_api_responses_total{method=\"").append(mrs[0]).append("\",route=\"")
           .append(escape(mrs[1])).append("\",status=\"").append(mrs[2]).append("\"} ")
