@@ -45,6 +45,9 @@ public final class FootprintBench {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("machine", Machine.describe());
     report.put("jvmFlags", String.join(" ", o.jvmFlags()));
+    Map<String, String> env = new LinkedHashMap<>();
+    JvmFlags.packagedEnv().forEach((k, v) -> env.put(k, System.getenv().getOrDefault(k, v)));
+    report.put("daemonEnv", env); // what ChildDaemon gives the daemon: the packaged values unless set here
     Path root = TempDirs.create("fiscald-bench-footprint-");
     try {
       Path data = root.resolve("data");
