@@ -26,7 +26,7 @@ class BenchLoadSmokeTest {
         .as("the daemon committed every receipt (plus nothing else)")
         .isEqualTo(r.at("/throughput/receiptsOk").asLong() + 20);
     assertThat(r.at("/daemon/rssPeakMiB").asDouble()).isGreaterThanOrEqualTo(r.at("/daemon/rssIdleMiB").asDouble());
-    assertThat(r.at("/jvmFlags").asText()).contains("-XX:+UseSerialGC").contains("-Xmx96m");
+    assertThat(r.at("/jvmFlags").asText()).contains("-XX:+UseSerialGC").contains("-Xmx64m");
     assertThat(ProcessHandle.of(r.at("/daemon/pid").asLong()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
   }
 
