@@ -29,8 +29,8 @@ abstract class BaseCommand implements Callable<Integer> {
 
   abstract int run() throws Exception;
 
-  Fiscalctl root() {
-    return (Fiscalctl) spec.root().userObject();
+  GlobalOptions root() {
+    return (GlobalOptions) spec.root().userObject();
   }
 
   boolean json() {

@@ -37,6 +37,10 @@ final class BenchFootprintCommand extends BaseCommand {
   @Option(names = "--no-appcds", description = "Skip the AppCDS variant.")
   boolean noAppCds;
 
+  @Option(names = "--jvm-flags", paramLabel = "FLAGS", description = "JVM flags of the daemon instead of the "
+      + "packaged ones, separated by spaces (e.g. to compare tiered C2: \"-XX:+UseSerialGC -Xmx96m\").")
+  String jvmFlags;
+
   @Override
   int run() {
     if (starts < 1 || clients < 1 || rate < 0) {
@@ -45,7 +49,7 @@ final class BenchFootprintCommand extends BaseCommand {
     }
     FootprintBench.Options d = FootprintBench.Options.defaults();
     Map<String, Object> report = FootprintBench.run(new FootprintBench.Options(starts, idle, clients, rate, load,
-        !noAppCds, d.jvmFlags()));
+        !noAppCds, jvmFlags == null ? d.jvmFlags() : java.util.List.of(jvmFlags.strip().split("\\s+"))));
     result(report, ReportTable.render("fiscalctl bench footprint", report));
     return 0;
   }

@@ -71,6 +71,6 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
 
   private static boolean isJson(CommandLine cmd) {
     Object root = cmd.getCommandSpec().root().userObject();
-    return root instanceof Fiscalctl f && f.json;
+    return root instanceof GlobalOptions g && g.json;
   }
 }

@@ -1,11 +1,8 @@
 package io.fiscald.cli;
 
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
-/** The root command: global options shared by every subcommand. */
+/** The root command: every subcommand, under the global options ({@link GlobalOptions}). */
 @Command(
     name = "fiscalctl",
     mixinStandardHelpOptions = true,
@@ -39,20 +36,5 @@ import picocli.CommandLine.ScopeType;
         GoLiveCheckCommand.class,
         picocli.CommandLine.HelpCommand.class,
     })
-public final class Fiscalctl {
-  @Option(names = "--data-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
-      description = "Data directory of the device (default: $FISCALD_DATA_DIR, else ~/.local/share/fiscald).")
-  Path dataDir;
-
-  @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
-      description = "Configuration file (default: $FISCALD_CONFIG, else <data-dir>/fiscald.conf; docs/CONFIG.md).")
-  Path config;
-
-  @Option(names = "--env", paramLabel = "ENV", description = "Environment of a data root: sandbox or production "
-      + "(default: the one in <data-dir>/active-environment; docs/ENVIRONMENTS.md). Give it before the command.")
-  String environment;
-
-  @Option(names = "--json", scope = ScopeType.INHERIT,
-      description = "Machine-readable output: one JSON document on standard output.")
-  boolean json;
+public final class Fiscalctl extends GlobalOptions {
 }

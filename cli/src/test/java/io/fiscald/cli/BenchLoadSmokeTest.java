@@ -26,7 +26,7 @@ class BenchLoadSmokeTest {
         .as("the daemon committed every receipt (plus nothing else)")
         .isEqualTo(r.at("/throughput/receiptsOk").asLong() + 20);
     assertThat(r.at("/daemon/rssPeakMiB").asDouble()).isGreaterThanOrEqualTo(r.at("/daemon/rssIdleMiB").asDouble());
-    assertThat(r.at("/jvmFlags").asText()).contains("-XX:+UseSerialGC").contains("-Xmx96m")
+    assertThat(r.at("/jvmFlags").asText()).contains("-XX:+UseSerialGC").contains("-Xmx64m")
         .as("--daemon-jvm-opts come after the packaged flags").endsWith("-Xss1m -Dfiscald.bench=1");
     assertThat(r.at("/scheduledBackup").asText()).as("no backup (a full audit) during the load").contains("24h");
     assertThat(r.at("/throughput/daemonCpuMsPerReceiptByThread").isObject()).isTrue();

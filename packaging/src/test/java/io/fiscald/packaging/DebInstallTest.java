@@ -80,7 +80,7 @@ class DebInstallTest {
 
       // the launchers exec the JVM (so SIGTERM reaches it) with the small-till flags and installed defaults
       String cmdline = Files.readString(Path.of("/proc", Long.toString(daemon.pid()), "cmdline")).replace('\0', ' ');
-      assertThat(cmdline).contains("-XX:+UseSerialGC", "-Xmx96m", "-XX:TieredStopAtLevel=1", "-Xss512k",
+      assertThat(cmdline).contains("-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xss512k",
           "-XX:+ExitOnOutOfMemoryError", "-jar " + tree.resolve("usr/bin/../share/fiscald/fiscald.jar").normalize(),
           " serve --listen 127.0.0.1:" + port);
       assertThat(cmdline.split(" ")[0]).isEqualTo(pathJava());
@@ -164,7 +164,7 @@ class DebInstallTest {
         .containsEntry("purged_user", "present");
     assertThat(r.get("healthz")).as(why).contains("alive");
     assertThat(r.get("serve_uid")).as("the daemon runs as the fiscald user").isEqualTo(r.get("fiscald_uid"));
-    assertThat(r.get("serve_cmd")).as(why).startsWith("/usr/bin/java ").contains("-Xmx96m",
+    assertThat(r.get("serve_cmd")).as(why).startsWith("/usr/bin/java ").contains("-Xmx64m",
         "-jar /usr/share/fiscald/fiscald.jar serve");
     assertThat(r.get("serve_env")).as(why).contains("FISCALD_CONFIG=/etc/fiscald/fiscald.conf",
         "FISCALD_DATA_DIR=/var/lib/fiscald");

@@ -31,6 +31,7 @@ class DebPackageTest {
   /** Every regular file the package installs, with its mode; all are owned by root. */
   private static final Map<String, String> FILES = Map.ofEntries(
       Map.entry("./usr/share/fiscald/fiscald.jar", "-rw-r--r--"),
+      Map.entry("./usr/share/fiscald/jvm.flags", "-rw-r--r--"),
       Map.entry("./usr/bin/fiscalctl", "-rwxr-xr-x"),
       Map.entry("./usr/bin/fiscald", "-rwxr-xr-x"),
       Map.entry("./lib/systemd/system/fiscald.service", "-rw-r--r--"),
@@ -152,6 +153,7 @@ class DebPackageTest {
     List<String> lines = Files.readAllLines(unit);
     assertThat(lines).contains("User=fiscald", "Group=fiscald", "SupplementaryGroups=dialout lp",
         "StateDirectory=fiscald", "StateDirectoryMode=0700", "ConfigurationDirectory=fiscald",
+        "CacheDirectory=fiscald", "CacheDirectoryMode=0700",
         "Environment=FISCALD_CONFIG=/etc/fiscald/fiscald.conf", "Environment=FISCALD_DATA_DIR=/var/lib/fiscald",
         "EnvironmentFile=-/etc/fiscald/fiscald.env", "ExecStart=/usr/bin/fiscald", "SuccessExitStatus=143",
         "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",

@@ -45,19 +45,25 @@ public final class FootprintBench {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("machine", Machine.describe());
     report.put("jvmFlags", String.join(" ", o.jvmFlags()));
+    Map<String, String> env = new LinkedHashMap<>();
+    JvmFlags.packagedEnv().forEach((k, v) -> env.put(k, System.getenv().getOrDefault(k, v)));
+    report.put("daemonEnv", env); // what ChildDaemon gives the daemon: the packaged values unless set here
     Path root = TempDirs.create("fiscald-bench-footprint-");
     try {
       Path data = root.resolve("data");
       Files.createDirectories(data);
       BenchDevice device = BenchDevice.create(data, 0);
-      report.put("packagedFlags", variant(o, device, o.jvmFlags()));
+      // as the launchers start serve: SQLite's native library from their start-up cache, not extracted each time
+      List<String> flags = new ArrayList<>(o.jvmFlags());
+      flags.add("-Dfiscald.cacheDir=" + root.resolve("cache"));
+      report.put("packagedFlags", variant(o, device, flags));
       if (o.appCds()) {
         Path archive = root.resolve("fiscald.jsa");
-        String unavailable = train(device, o.jvmFlags(), archive);
+        String unavailable = train(device, flags, archive);
         if (unavailable != null) {
           report.put("packagedFlagsWithAppCds", Map.of("unavailable", unavailable));
         } else {
-          List<String> withCds = new ArrayList<>(o.jvmFlags());
+          List<String> withCds = new ArrayList<>(flags);
           withCds.add("-XX:SharedArchiveFile=" + archive);
           Map<String, Object> cds = variant(o, device, withCds);
           cds.put("archiveMiB", Math.round(archive.toFile().length() / 1048576.0 * 10) / 10.0);

@@ -41,8 +41,9 @@ public final class ChildDaemon implements AutoCloseable {
 
   /**
    * Starts {@code fiscalctl --data-dir DIR serve} on a free loopback port with {@code jvmFlags}, from this
-   * JVM's class path; {@code env} is added to the child's environment (e.g. LD_PRELOAD). Output goes to
-   * {@code DIR/../<dir name>-daemon.log}.
+   * JVM's class path, in the packaged environment ({@link JvmFlags#packagedEnv}, unless this process sets
+   * those variables itself, as the launchers do); {@code env} is added on top (e.g. LD_PRELOAD). Output goes
+   * to {@code DIR/../<dir name>-daemon.log}.
    */
   public static ChildDaemon start(Path dataDir, List<String> jvmFlags, Map<String, String> env) {
     int port = freePort();
@@ -57,6 +58,7 @@ public final class ChildDaemon implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().remove("FISCALD_MASTER_KEY");
     pb.environment().remove("JAVA_TOOL_OPTIONS");
+    JvmFlags.packagedEnv().forEach(pb.environment()::putIfAbsent);
     pb.environment().putAll(env);
     long started = System.nanoTime();
     try {
