@@ -129,7 +129,8 @@ public final class AuthorityFaults {
             String fault = ZIMRA_FAULTS.get(random.nextInt(ZIMRA_FAULTS.size()));
             int fired = sim.faults().fired();
             // the sync sends pipelined runs: the fault hits the first, second or third receipt of the round's run
-            int before = random.nextInt(3);
+            // (one that is pending, so that it fires)
+            int before = (int) Math.min(random.nextInt(3), ZimraSync.status(state).pending() - 1);
             ZimraSync.Step step = zimraFault(sim, fault, before,
                 () -> zimraRound(agent, state, clock, before + 1 + random.nextInt(2)));
             if (sim.faults().fired() > fired || ("refused".equals(fault) && step == ZimraSync.Step.BACKOFF)) {
