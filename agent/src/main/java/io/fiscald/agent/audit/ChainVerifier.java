@@ -17,6 +17,7 @@ import java.util.Base64;
 public final class ChainVerifier {
   private final PublicKey publicKey;
   private PublicKeys.Verifier verifier; // made on first use: one initialised Signature for the whole chain
+  private SignatureCheck fastSignatures; // null: the verifier above
   private long expectedSeq;
   private byte[] prevHash;
 
@@ -68,7 +69,7 @@ public final class ChainVerifier {
     if (!e.hashMatches()) {
       return new AuditFinding(e.seq(), "hash does not match the entry's contents (kind, time or payload edited)");
     }
-    if (checkSignature && !verifier().verify(e.hash(), e.signature())) {
+    if (checkSignature && !signatureValid(e)) {
       return new AuditFinding(e.seq(), "signature does not verify with the device's public key");
     }
     if (e.seq() == 1) {
@@ -82,11 +83,22 @@ public final class ChainVerifier {
     return null;
   }
 
-  private PublicKeys.Verifier verifier() {
+  /** Checks the signatures of a long chain by a P-256 key with {@link P256Tables} (the same answers, faster). */
+  ChainVerifier withTables() {
+    if (PublicKeys.algorithmOf(publicKey) == io.fiscald.hal.sign.KeyAlgorithm.EC_P256) {
+      fastSignatures = new SignatureCheck(publicKey, P256Tables.of((java.security.interfaces.ECPublicKey) publicKey));
+    }
+    return this;
+  }
+
+  private boolean signatureValid(JournalEntry e) {
+    if (fastSignatures != null) {
+      return fastSignatures.valid(e.hash(), e.signature());
+    }
     if (verifier == null) {
       verifier = PublicKeys.verifier(publicKey);
     }
-    return verifier;
+    return verifier.verify(e.hash(), e.signature());
   }
 
   /** The first entry must introduce exactly the key everything is verified with. */

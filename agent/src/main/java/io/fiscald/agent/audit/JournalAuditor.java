@@ -6,7 +6,6 @@ import io.fiscald.agent.core.ReceiptCodec;
 import io.fiscald.hal.sign.KeyAlgorithm;
 import io.fiscald.hal.sign.PublicKeys;
 import io.fiscald.store.ChainHash;
-import io.fiscald.store.Database;
 import io.fiscald.store.DeviceRecord;
 import io.fiscald.store.Devices;
 import io.fiscald.store.Journal;

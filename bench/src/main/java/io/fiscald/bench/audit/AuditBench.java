@@ -24,12 +24,18 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AuditBench {
   private AuditBench() {}
 
+  /**
+   * @param cpuSeconds CPU time of the whole process during the audit: unlike the wall time, hardly moved by
+   *     other work on the machine, so {@code entries / cpuSeconds} is what each fully available core audits
+   */
   public record Result(long entries, int threads, double seconds, double entriesPerSecond, boolean auditPassed,
-      double buildSeconds, String journal, Machine machine) {
+      double buildSeconds, String journal, Machine machine, double cpuSeconds) {
     public Figures figures() {
       return new Figures("Audit: " + entries + " journal entries, " + threads + " thread(s)")
           .row("audit time", seconds, "s")
           .row("audit speed", entriesPerSecond, "entries/s")
+          .row("audit CPU", cpuSeconds, "s")
+          .row("CPU per entry", cpuSeconds * 1e6 / Math.max(1, entries), "µs")
           .row("audit result", auditPassed ? "passed" : "FAILED")
           .row("journal", journal + (buildSeconds > 0 ? " (built in " + Figures.format(buildSeconds) + " s)"
               : " (cached)"))
@@ -47,12 +53,19 @@ public final class AuditBench {
     double built = ensureJournal(dir, entries);
     int used = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     try (Connection c = Database.openReadOnly(dir.resolve("data").resolve(Database.FILE_NAME))) {
+      long cpuStart = processCpuNanos();
       long start = System.nanoTime();
       AuditReport report = JournalAuditor.audit(c, used);
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu = (processCpuNanos() - cpuStart) / 1e9;
       return new Result(report.entriesChecked(), used, seconds, report.entriesChecked() / seconds, report.ok(),
-          built, dir.toString(), Machine.now());
+          built, dir.toString(), Machine.now(), cpu);
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** The database file of a journal of {@code entries} entries under {@code cache}, built if missing. */
