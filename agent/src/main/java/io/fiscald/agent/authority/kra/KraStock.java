@@ -3,6 +3,7 @@ package io.fiscald.agent.authority.kra;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fiscald.agent.authority.StateTransaction;
 import io.fiscald.agent.authority.kra.client.EtimsCallException;
 import io.fiscald.agent.authority.kra.client.EtimsClient;
 import io.fiscald.agent.authority.kra.client.EtimsEndpoint;
@@ -228,22 +229,7 @@ final class KraStock {
   }
 
   private void inTransaction(Runnable work) {
-    try (java.sql.Statement st = c.createStatement()) {
-      if (!c.getAutoCommit()) {
-        work.run();
-        return;
-      }
-      st.execute("BEGIN IMMEDIATE");
-      try {
-        work.run();
-        st.execute("COMMIT");
-      } catch (RuntimeException e) {
-        st.execute("ROLLBACK");
-        throw e;
-      }
-    } catch (java.sql.SQLException e) {
-      throw new io.fiscald.store.StoreException("KRA stock state could not be written: " + e.getMessage(), e);
-    }
+    StateTransaction.run(c, "write the KRA stock state", work);
   }
 
   /** The new remaining quantity of each item moved ({@code saveStockMaster}, after its stock IO). */

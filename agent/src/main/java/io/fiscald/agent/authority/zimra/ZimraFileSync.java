@@ -1,6 +1,7 @@
 package io.fiscald.agent.authority.zimra;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fiscald.agent.authority.StateTransaction;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
 import io.fiscald.agent.core.Timestamps;
@@ -365,8 +366,9 @@ public final class ZimraFileSync {
     answer.put("reason", reason);
     answer.put("zimraCode", CLOSED_ELSEWHERE);
     String answerJson = CanonicalJson.write(answer);
-    try {
-      c.setAutoCommit(false); // the queue, the files and the day move together or not at all
+    int[] moved = new int[1];
+    // the queue, the files and the day move together or not at all
+    StateTransaction.run(c, "accept fiscal day " + dayNo, () -> {
       List<long[]> rows = pendingRows(dayNo, 0, Long.MAX_VALUE);
       for (long[] row : rows) {
         Outbox.markSent(c, row[0], answerJson, now());
@@ -382,25 +384,11 @@ public final class ZimraFileSync {
       sync.remove("blockedReason");
       markAccepted(off, sync, dayNo);
       ZimraState.put(c, ZimraState.SYNC, sync, now());
-      c.commit();
-      log.warn("fiscal day {} taken as accepted by a technician (FDMS closed it elsewhere: {}): {} receipt(s) left "
-          + "the queue", dayNo, CLOSED_ELSEWHERE, rows.size());
-      return rows.size();
-    } catch (SQLException | RuntimeException e) {
-      try {
-        c.rollback();
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e instanceof RuntimeException r ? r : new StoreException("cannot accept fiscal day " + dayNo + ": "
-          + e.getMessage(), e);
-    } finally {
-      try {
-        c.setAutoCommit(true);
-      } catch (SQLException e) {
-        log.warn("cannot restore autocommit on the state connection: {}", e.getMessage());
-      }
-    }
+      moved[0] = rows.size();
+    });
+    log.warn("fiscal day {} taken as accepted by a technician (FDMS closed it elsewhere: {}): {} receipt(s) left "
+        + "the queue", dayNo, CLOSED_ELSEWHERE, moved[0]);
+    return moved[0];
   }
 
   /** {@code invoiceWithValidationErrors} of a file row, as stored and shown. */
