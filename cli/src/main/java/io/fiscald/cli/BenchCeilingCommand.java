@@ -3,7 +3,7 @@ package io.fiscald.cli;
 import io.fiscald.agent.Agent;
 import io.fiscald.agent.core.ErrorCode;
 import io.fiscald.agent.core.FiscalException;
-import io.fiscald.bench.core.BenchDevice;
+import io.fiscald.bench.harness.BenchDevice;
 import io.fiscald.bench.core.Ceilings;
 import io.fiscald.bench.core.Machine;
 import java.nio.file.Path;

@@ -58,7 +58,7 @@ public final class ApiBench {
     try {
       Path data = root.resolve("data");
       Files.createDirectories(data);
-      BenchDevice device = BenchDevice.create(data, o.apiThreads());
+      BenchDevice device = BenchDevice.createForLoad(data, o.apiThreads());
       report.put("scheduledBackup", noBackupDuringTheLoad(device));
       try (ChildDaemon daemon = ChildDaemon.start(data, o.jvmFlags(), o.daemonEnv());
           ReceiptPoster poster = new ReceiptPoster(daemon.url(), device.token(), o.clients())) {

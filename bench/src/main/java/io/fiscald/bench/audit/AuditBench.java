@@ -4,7 +4,7 @@ import io.fiscald.agent.Agent;
 import io.fiscald.agent.audit.AuditReport;
 import io.fiscald.agent.audit.JournalAuditor;
 import io.fiscald.agent.core.FiscalCore;
-import io.fiscald.bench.core.BenchDevice;
+import io.fiscald.bench.harness.BenchDevice;
 import io.fiscald.bench.core.Figures;
 import io.fiscald.bench.core.Machine;
 import io.fiscald.store.Database;

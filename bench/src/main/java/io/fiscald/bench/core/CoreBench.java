@@ -1,5 +1,6 @@
 package io.fiscald.bench.core;
 
+import io.fiscald.bench.harness.BenchDevice;
 import io.fiscald.agent.Agent;
 import io.fiscald.agent.core.FiscalCore;
 import io.fiscald.agent.core.FiscalException;

@@ -52,7 +52,7 @@ public final class FootprintBench {
     try {
       Path data = root.resolve("data");
       Files.createDirectories(data);
-      BenchDevice device = BenchDevice.create(data, 0);
+      BenchDevice device = BenchDevice.createForLoad(data, 0);
       // as the launchers start serve: SQLite's native library from their start-up cache, not extracted each time
       List<String> flags = new ArrayList<>(o.jvmFlags());
       flags.add("-Dfiscald.cacheDir=" + root.resolve("cache"));

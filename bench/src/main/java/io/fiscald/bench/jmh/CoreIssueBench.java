@@ -4,7 +4,7 @@ import io.fiscald.agent.Agent;
 import io.fiscald.agent.core.FiscalCore;
 import io.fiscald.agent.core.IssuedReceipt;
 import io.fiscald.agent.receipt.ReceiptRequest;
-import io.fiscald.bench.core.BenchDevice;
+import io.fiscald.bench.harness.BenchDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package io.fiscald.bench.jmh;
 
 import io.fiscald.agent.Agent;
-import io.fiscald.bench.core.BenchDevice;
+import io.fiscald.bench.harness.BenchDevice;
 import io.fiscald.hal.sign.Signer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.fiscald.bench.reliability;
 
+import io.fiscald.bench.harness.BenchDevice;
 import io.fiscald.agent.api.Role;
 import io.fiscald.agent.device.DataDirectory;
 import io.fiscald.store.Database;
@@ -36,11 +37,12 @@ public final class BadInputHarness {
     report.put("requests", 0).put("seed", s.seed()).put("refused4xx", 0).put("accepted2xx", 0)
         .put("closedWithoutAnswer", 0).put("answers5xx", 0).put("daemonCrashes", 0)
         .put("stateChangedByRefusedRequest", 0);
-    DataDirectory dir = BenchDevice.create(s.work().resolve("data"));
-    String cashier = BenchDevice.token(dir, "pos", Role.CASHIER);
-    String technician = BenchDevice.token(dir, "tech", Role.TECHNICIAN);
-    String admin = BenchDevice.token(dir, "boss", Role.ADMIN);
-    BenchDevice.unthrottle(dir);
+    BenchDevice device = BenchDevice.create(s.work().resolve("data"));
+    DataDirectory dir = device.dir();
+    String cashier = device.token("pos", Role.CASHIER);
+    String technician = device.token("tech", Role.TECHNICIAN);
+    String admin = device.token("boss", Role.ADMIN);
+    device.unthrottle(0);
     Path log = s.work().resolve("daemon-stderr.log");
     Map<String, Long> byCategory = new TreeMap<>();
     Map<Integer, Long> byStatus = new TreeMap<>();

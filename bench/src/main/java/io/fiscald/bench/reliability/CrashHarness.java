@@ -1,5 +1,6 @@
 package io.fiscald.bench.reliability;
 
+import io.fiscald.bench.harness.BenchDevice;
 import io.fiscald.agent.api.Role;
 import io.fiscald.agent.device.DataDirectory;
 import java.io.IOException;
@@ -32,10 +33,11 @@ public final class CrashHarness {
     report.put("receiptsAcknowledged", 0).put("refusedAnswers", 0).put("sigkillExit137", 0);
     report.put("acknowledgedLost", 0).put("hashMismatches", 0).put("chainBreaks", 0).put("integrityFailures", 0);
     report.put("replaysChecked", 0).put("replaysDiffering", 0);
-    DataDirectory dir = BenchDevice.create(s.work().resolve("data"));
-    String cashier = BenchDevice.token(dir, "pos", Role.CASHIER);
-    String technician = BenchDevice.token(dir, "tech", Role.TECHNICIAN);
-    BenchDevice.unthrottle(dir);
+    BenchDevice device = BenchDevice.create(s.work().resolve("data"));
+    DataDirectory dir = device.dir();
+    String cashier = device.token("pos", Role.CASHIER);
+    String technician = device.token("tech", Role.TECHNICIAN);
+    device.unthrottle(0);
     Path log = s.work().resolve("daemon-stderr.log");
     Random random = new Random(s.seed());
     Map<String, String> acknowledged = new ConcurrentHashMap<>(); // receipt number -> chain hash

@@ -1,5 +1,6 @@
 package io.fiscald.bench.reliability;
 
+import io.fiscald.bench.harness.BenchDevice;
 import io.fiscald.agent.api.Role;
 import io.fiscald.agent.device.DataDirectory;
 import java.io.IOException;
@@ -57,10 +58,11 @@ public final class DiskFullHarness {
 
   private static void runOn(Settings s, boolean tmpfs, Path disk, Report report, PrintStream progress)
       throws Exception {
-    DataDirectory dir = BenchDevice.create((tmpfs ? disk : s.work()).resolve("data"));
-    String cashier = BenchDevice.token(dir, "pos", Role.CASHIER);
-    String technician = BenchDevice.token(dir, "tech", Role.TECHNICIAN);
-    BenchDevice.unthrottle(dir);
+    BenchDevice device = BenchDevice.create((tmpfs ? disk : s.work()).resolve("data"));
+    DataDirectory dir = device.dir();
+    String cashier = device.token("pos", Role.CASHIER);
+    String technician = device.token("tech", Role.TECHNICIAN);
+    device.unthrottle(0);
     Path ballast = disk.resolve("ballast");
     List<String> launcher = new ArrayList<>();
     if (!tmpfs) {

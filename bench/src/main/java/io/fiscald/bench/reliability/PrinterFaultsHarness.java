@@ -1,5 +1,6 @@
 package io.fiscald.bench.reliability;
 
+import io.fiscald.bench.harness.BenchDevice;
 import io.fiscald.agent.Agent;
 import io.fiscald.agent.audit.JournalAuditor;
 import io.fiscald.agent.device.DataDirectory;
@@ -60,7 +61,8 @@ public final class PrinterFaultsHarness {
         .put("retryCopiesOnPaper", 0).put("copiesNotResent", 0)
         .put("receiptsNotPrinted", 0).put("receiptsPrintedTwice", 0).put("copiesMissingOrExtra", 0)
         .put("copiesUnmarked", 0).put("jobsStillPending", 0).put("chainBreaks", 0);
-    DataDirectory dir = BenchDevice.create(s.work().resolve("data"));
+    BenchDevice device = BenchDevice.create(s.work().resolve("data"));
+    DataDirectory dir = device.dir();
     Random random = new Random(s.seed());
     Map<String, Long> faults = new TreeMap<>();
     Map<String, Integer> copiesAsked = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.fiscald.bench.reliability;
 
+import io.fiscald.bench.harness.BenchDevice;
 import io.fiscald.agent.Agent;
 import io.fiscald.agent.audit.AuditReport;
 import io.fiscald.agent.audit.JournalAuditor;

@@ -1,5 +1,6 @@
 package io.fiscald.bench.core;
 
+import io.fiscald.bench.harness.BenchDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fiscald.agent.Agent;
