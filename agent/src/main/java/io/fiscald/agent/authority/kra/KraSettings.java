@@ -10,9 +10,11 @@ import io.fiscald.store.CanonicalJson;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The KRA settings a technician may change after registration ({@code fiscalctl kra settings set}). Each change
@@ -83,7 +85,7 @@ public final class KraSettings {
       Map<String, Object> now = show(after);
       Map<String, Map<String, Object>> changed = new LinkedHashMap<>();
       for (String name : changes.keySet()) {
-        if (!java.util.Objects.equals(was.get(name), now.get(name))) {
+        if (!Objects.equals(was.get(name), now.get(name))) {
           Map<String, Object> fromTo = new LinkedHashMap<>();
           fromTo.put("from", was.get(name));
           fromTo.put("to", now.get(name));
@@ -125,11 +127,6 @@ public final class KraSettings {
     for (int i = 0; i < pairs.length; i += 2) {
       m.put(pairs[i], pairs[i + 1]);
     }
-    return java.util.Collections.unmodifiableMap(m);
-  }
-
-  /** The names, in display order. */
-  public static List<String> names() {
-    return List.copyOf(CHANGEABLE.keySet());
+    return Collections.unmodifiableMap(m);
   }
 }
