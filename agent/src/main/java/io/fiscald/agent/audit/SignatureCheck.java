@@ -64,8 +64,11 @@ final class SignatureCheck {
   }
 
   private static byte[] encode(BigInteger r, BigInteger s) {
-    byte[] rb = r.toByteArray();
-    byte[] sb = s.toByteArray();
+    return sequence(r.toByteArray(), s.toByteArray());
+  }
+
+  /** {@code SEQUENCE { INTEGER r, INTEGER s }} around the given integer bytes, taken as they are. */
+  static byte[] sequence(byte[] rb, byte[] sb) {
     byte[] out = new byte[6 + rb.length + sb.length];
     out[0] = 0x30;
     out[1] = (byte) (out.length - 2);

@@ -91,7 +91,7 @@ class SignatureCheckTest {
   }
 
   private static byte[] der(BigInteger r, BigInteger s) {
-    return seq(r.toByteArray(), s.toByteArray());
+    return SignatureCheck.sequence(r.toByteArray(), s.toByteArray());
   }
 
   /** r with a superfluous leading zero byte: BER, not DER. */
@@ -99,19 +99,6 @@ class SignatureCheckTest {
     byte[] rb = r.toByteArray();
     byte[] padded = new byte[rb.length + 1];
     System.arraycopy(rb, 0, padded, 1, rb.length);
-    return seq(padded, s.toByteArray());
-  }
-
-  private static byte[] seq(byte[] rb, byte[] sb) {
-    byte[] out = new byte[6 + rb.length + sb.length];
-    out[0] = 0x30;
-    out[1] = (byte) (out.length - 2);
-    out[2] = 0x02;
-    out[3] = (byte) rb.length;
-    System.arraycopy(rb, 0, out, 4, rb.length);
-    out[4 + rb.length] = 0x02;
-    out[5 + rb.length] = (byte) sb.length;
-    System.arraycopy(sb, 0, out, 6 + rb.length, sb.length);
-    return out;
+    return SignatureCheck.sequence(padded, s.toByteArray());
   }
 }
